@@ -1,0 +1,367 @@
+//! One X.509 certificate, parsed once into the facts the verifier needs.
+
+use base64ct::Encoding as _;
+use const_oid::db::{rfc5280, rfc5912};
+use const_oid::ObjectIdentifier;
+use der::asn1::UintRef;
+use der::{Decode, Encode, Reader, SliceReader};
+use x509_cert::ext::pkix::name::{DistributionPointName, GeneralName};
+use x509_cert::ext::pkix::{
+    AuthorityInfoAccessSyntax, BasicConstraints, CrlDistributionPoints, ExtendedKeyUsage, KeyUsage,
+};
+use x509_cert::Certificate;
+
+use crate::crypto::{self, Curve, Hash, Scheme};
+use crate::error::{err, Error, ErrorCode};
+use crate::time::Time;
+
+/// The public key of a certificate.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum KeyKind {
+    Rsa { bits: usize },
+    Ec(Curve),
+    Other(String),
+}
+
+impl KeyKind {
+    /// The notation key spec name (`RSA-2048`, `EC-384`, …).
+    pub(crate) fn spec_name(&self) -> String {
+        match self {
+            KeyKind::Rsa { bits } => format!("RSA-{bits}"),
+            KeyKind::Ec(Curve::P256) => "EC-256".into(),
+            KeyKind::Ec(Curve::P384) => "EC-384".into(),
+            KeyKind::Ec(Curve::P521) => "EC-521".into(),
+            KeyKind::Other(what) => what.clone(),
+        }
+    }
+}
+
+/// An extension flag plus its criticality.
+#[derive(Debug, Clone)]
+pub(crate) struct Ext<T> {
+    pub critical: bool,
+    pub value: T,
+}
+
+/// A parsed certificate.
+#[derive(Debug, Clone)]
+pub(crate) struct Cert {
+    pub der: Vec<u8>,
+    pub tbs: Vec<u8>,
+    pub subject_raw: Vec<u8>,
+    pub issuer_raw: Vec<u8>,
+    pub subject: x509_cert::name::Name,
+    pub issuer: x509_cert::name::Name,
+    pub key: KeyKind,
+    pub key_bits: Vec<u8>,
+    sig_alg: x509_cert::spki::AlgorithmIdentifierOwned,
+    signature: Vec<u8>,
+    pub not_before: Time,
+    pub not_after: Time,
+    pub basic_constraints: Option<Ext<BasicConstraints>>,
+    pub key_usage: Option<Ext<KeyUsage>>,
+    pub ext_key_usage: Option<Ext<Vec<ObjectIdentifier>>>,
+    pub ocsp_urls: Vec<String>,
+    pub crl_urls: Vec<String>,
+    pub sha256: [u8; 32],
+}
+
+/// Extended key usage OIDs the certificate profiles mention.
+pub(crate) mod eku {
+    use const_oid::ObjectIdentifier;
+    pub const ANY: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.29.37.0");
+    pub const SERVER_AUTH: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.6.1.5.5.7.3.1");
+    pub const CLIENT_AUTH: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.6.1.5.5.7.3.2");
+    pub const EMAIL_PROTECTION: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.6.1.5.5.7.3.4");
+    pub const TIME_STAMPING: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.6.1.5.5.7.3.8");
+    pub const OCSP_SIGNING: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.6.1.5.5.7.3.9");
+}
+
+const RSA_ENCRYPTION: ObjectIdentifier = rfc5912::RSA_ENCRYPTION;
+const EC_PUBLIC_KEY: ObjectIdentifier = rfc5912::ID_EC_PUBLIC_KEY;
+const RSASSA_PSS: ObjectIdentifier = rfc5912::ID_RSASSA_PSS;
+const MGF1: ObjectIdentifier = rfc5912::ID_MGF_1;
+
+#[derive(der::Sequence)]
+struct RsaPublicKey<'a> {
+    modulus: UintRef<'a>,
+    #[allow(dead_code)]
+    exponent: UintRef<'a>,
+}
+
+#[derive(der::Sequence)]
+struct PssParams {
+    #[asn1(context_specific = "0", tag_mode = "EXPLICIT", optional = "true")]
+    hash: Option<x509_cert::spki::AlgorithmIdentifierOwned>,
+    #[asn1(context_specific = "1", tag_mode = "EXPLICIT", optional = "true")]
+    mgf: Option<x509_cert::spki::AlgorithmIdentifierOwned>,
+    #[asn1(context_specific = "2", tag_mode = "EXPLICIT", optional = "true")]
+    salt_len: Option<u32>,
+    #[asn1(context_specific = "3", tag_mode = "EXPLICIT", optional = "true")]
+    trailer: Option<u32>,
+}
+
+fn hash_from_oid(oid: &ObjectIdentifier) -> Option<Hash> {
+    match *oid {
+        rfc5912::ID_SHA_256 => Some(Hash::Sha256),
+        rfc5912::ID_SHA_384 => Some(Hash::Sha384),
+        rfc5912::ID_SHA_512 => Some(Hash::Sha512),
+        _ => None,
+    }
+}
+
+fn oid_name(oid: &ObjectIdentifier) -> String {
+    const_oid::db::DB
+        .by_oid(oid)
+        .map_or_else(|| oid.to_string(), str::to_owned)
+}
+
+impl Cert {
+    /// Parses one DER certificate; trailing bytes are an error. `what` names the
+    /// certificate in messages ("certificate 2 of x5c").
+    pub(crate) fn parse(der: &[u8], what: &str) -> Result<Self, Error> {
+        let bad = |detail: String| err(ErrorCode::CertificateInvalid, format!("{what} is not a valid X.509 certificate: {detail}"));
+        let parsed = Certificate::from_der(der).map_err(|e| bad(e.to_string()))?;
+        let tbs = original_tbs(der).ok_or_else(|| bad("cannot locate tbsCertificate".into()))?;
+        let tbs_cert = &parsed.tbs_certificate;
+        let subject_raw = tbs_cert.subject.to_der().map_err(|e| bad(e.to_string()))?;
+        let issuer_raw = tbs_cert.issuer.to_der().map_err(|e| bad(e.to_string()))?;
+        let spki = &tbs_cert.subject_public_key_info;
+        let key_bits = spki
+            .subject_public_key
+            .as_bytes()
+            .ok_or_else(|| bad("public key BIT STRING has unused bits".into()))?
+            .to_vec();
+        let key = match spki.algorithm.oid {
+            RSA_ENCRYPTION => {
+                let rsa = RsaPublicKey::from_der(&key_bits).map_err(|e| bad(format!("RSA public key: {e}")))?;
+                let m = rsa.modulus.as_bytes();
+                let bits = m.first().map_or(0, |b| (m.len() - 1) * 8 + (8 - b.leading_zeros() as usize));
+                KeyKind::Rsa { bits }
+            }
+            EC_PUBLIC_KEY => {
+                let curve = spki
+                    .algorithm
+                    .parameters
+                    .as_ref()
+                    .and_then(|p| p.decode_as::<ObjectIdentifier>().ok())
+                    .ok_or_else(|| bad("EC public key without a named curve".into()))?;
+                match curve {
+                    rfc5912::SECP_256_R_1 => KeyKind::Ec(Curve::P256),
+                    rfc5912::SECP_384_R_1 => KeyKind::Ec(Curve::P384),
+                    rfc5912::SECP_521_R_1 => KeyKind::Ec(Curve::P521),
+                    other => KeyKind::Other(format!("EC curve {}", oid_name(&other))),
+                }
+            }
+            other => KeyKind::Other(oid_name(&other)),
+        };
+
+        let mut cert = Cert {
+            der: der.to_vec(),
+            tbs: tbs.to_vec(),
+            subject_raw,
+            issuer_raw,
+            subject: tbs_cert.subject.clone(),
+            issuer: tbs_cert.issuer.clone(),
+            key,
+            key_bits,
+            sig_alg: parsed.signature_algorithm.clone(),
+            signature: parsed
+                .signature
+                .as_bytes()
+                .ok_or_else(|| bad("signature BIT STRING has unused bits".into()))?
+                .to_vec(),
+            not_before: Time::from_der(&tbs_cert.validity.not_before),
+            not_after: Time::from_der(&tbs_cert.validity.not_after),
+            basic_constraints: None,
+            key_usage: None,
+            ext_key_usage: None,
+            ocsp_urls: Vec::new(),
+            crl_urls: Vec::new(),
+            sha256: [0; 32],
+        };
+        cert.sha256
+            .copy_from_slice(&crypto::digest(Hash::Sha256, der));
+
+        let mut seen: Vec<ObjectIdentifier> = Vec::new();
+        for ext in tbs_cert.extensions.iter().flatten() {
+            if seen.contains(&ext.extn_id) {
+                return Err(bad(format!("extension {} appears twice", oid_name(&ext.extn_id))));
+            }
+            seen.push(ext.extn_id);
+            let value = ext.extn_value.as_bytes();
+            let ext_bad = |e: der::Error| bad(format!("malformed {} extension: {e}", oid_name(&ext.extn_id)));
+            match ext.extn_id {
+                rfc5280::ID_CE_BASIC_CONSTRAINTS => {
+                    cert.basic_constraints = Some(Ext {
+                        critical: ext.critical,
+                        value: BasicConstraints::from_der(value).map_err(ext_bad)?,
+                    });
+                }
+                rfc5280::ID_CE_KEY_USAGE => {
+                    cert.key_usage = Some(Ext {
+                        critical: ext.critical,
+                        value: KeyUsage::from_der(value).map_err(ext_bad)?,
+                    });
+                }
+                rfc5280::ID_CE_EXT_KEY_USAGE => {
+                    cert.ext_key_usage = Some(Ext {
+                        critical: ext.critical,
+                        value: ExtendedKeyUsage::from_der(value).map_err(ext_bad)?.0,
+                    });
+                }
+                rfc5280::ID_PE_AUTHORITY_INFO_ACCESS => {
+                    let aia = AuthorityInfoAccessSyntax::from_der(value).map_err(ext_bad)?;
+                    for desc in aia.0 {
+                        if desc.access_method == rfc5280::ID_AD_OCSP {
+                            if let GeneralName::UniformResourceIdentifier(uri) = desc.access_location {
+                                cert.ocsp_urls.push(uri.to_string());
+                            }
+                        }
+                    }
+                }
+                rfc5280::ID_CE_CRL_DISTRIBUTION_POINTS => {
+                    let cdp = CrlDistributionPoints::from_der(value).map_err(ext_bad)?;
+                    for dp in cdp.0 {
+                        if let Some(DistributionPointName::FullName(names)) = dp.distribution_point {
+                            for name in names {
+                                if let GeneralName::UniformResourceIdentifier(uri) = name {
+                                    cert.crl_urls.push(uri.to_string());
+                                }
+                            }
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        Ok(cert)
+    }
+
+    /// Whether the raw subject equals the raw issuer.
+    pub(crate) fn is_self_issued(&self) -> bool {
+        self.subject_raw == self.issuer_raw
+    }
+
+    /// Whether Basic Constraints says cA=true.
+    pub(crate) fn is_ca(&self) -> bool {
+        self.basic_constraints.as_ref().is_some_and(|bc| bc.value.ca)
+    }
+
+    /// The scheme of this certificate's own signature when checked with `issuer_key`.
+    pub(crate) fn signature_scheme(&self, issuer_key: &KeyKind) -> Result<Scheme, String> {
+        let oid = self.sig_alg.oid;
+        let unsupported = || format!("signature algorithm {} is not supported (SHA-1 and MD5 are refused)", oid_name(&oid));
+        let scheme = match oid {
+            rfc5912::SHA_256_WITH_RSA_ENCRYPTION => Scheme::RsaPkcs1(Hash::Sha256),
+            rfc5912::SHA_384_WITH_RSA_ENCRYPTION => Scheme::RsaPkcs1(Hash::Sha384),
+            rfc5912::SHA_512_WITH_RSA_ENCRYPTION => Scheme::RsaPkcs1(Hash::Sha512),
+            RSASSA_PSS => Scheme::RsaPss(pss_hash(&self.sig_alg).ok_or_else(|| {
+                "RSASSA-PSS parameters are not SHA-256/384/512 with MGF1 of the same hash and salt length = hash length".to_owned()
+            })?),
+            rfc5912::ECDSA_WITH_SHA_256 | rfc5912::ECDSA_WITH_SHA_384 | rfc5912::ECDSA_WITH_SHA_512 => {
+                let hash = match oid {
+                    rfc5912::ECDSA_WITH_SHA_256 => Hash::Sha256,
+                    rfc5912::ECDSA_WITH_SHA_384 => Hash::Sha384,
+                    _ => Hash::Sha512,
+                };
+                let KeyKind::Ec(curve) = issuer_key else {
+                    return Err("ECDSA signature but the issuer key is not an EC key".into());
+                };
+                Scheme::EcdsaAsn1(*curve, hash)
+            }
+            _ => return Err(unsupported()),
+        };
+        match (scheme, issuer_key) {
+            (Scheme::RsaPkcs1(_) | Scheme::RsaPss(_), KeyKind::Rsa { .. }) | (Scheme::EcdsaAsn1(..), _) => {}
+            _ => return Err("signature algorithm does not match the issuer's key type".into()),
+        }
+        if !scheme.is_supported() {
+            return Err(format!("{} with a {} key is not supported", oid_name(&oid), issuer_key.spec_name()));
+        }
+        Ok(scheme)
+    }
+
+    /// Checks this certificate's signature with `issuer`'s key. `Err` carries the
+    /// reason an algorithm is unsupported; `Ok(false)` is a signature that does not
+    /// verify.
+    pub(crate) fn verify_signed_by(&self, issuer: &Cert) -> Result<bool, String> {
+        let scheme = self.signature_scheme(&issuer.key)?;
+        Ok(crypto::verify(scheme, &issuer.key_bits, &self.tbs, &self.signature))
+    }
+
+    /// Lower-case hex SHA-256 of the DER.
+    pub(crate) fn fingerprint(&self) -> String {
+        crypto::hex(&self.sha256)
+    }
+}
+
+fn pss_hash(alg: &x509_cert::spki::AlgorithmIdentifierOwned) -> Option<Hash> {
+    let params: PssParams = alg.parameters.as_ref()?.decode_as().ok()?;
+    let hash = hash_from_oid(&params.hash?.oid)?;
+    let mgf = params.mgf?;
+    if mgf.oid != MGF1 {
+        return None;
+    }
+    let mgf_hash: x509_cert::spki::AlgorithmIdentifierOwned = mgf.parameters?.decode_as().ok()?;
+    if hash_from_oid(&mgf_hash.oid)? != hash {
+        return None;
+    }
+    if params.salt_len.unwrap_or(20) as usize != hash.output_len() || params.trailer.unwrap_or(1) != 1 {
+        return None;
+    }
+    Some(hash)
+}
+
+/// The exact bytes of `tbsCertificate` as they appear in `der`.
+fn original_tbs(der: &[u8]) -> Option<&[u8]> {
+    let mut reader = SliceReader::new(der).ok()?;
+    let _outer: der::Header = reader.decode().ok()?;
+    reader.tlv_bytes().ok()
+}
+
+/// Decodes PEM blocks of type CERTIFICATE, or DER certificates back to back, from
+/// `bytes`. Returns the DER of each certificate.
+pub(crate) fn split_pem_or_der(bytes: &[u8], max_certificates: usize) -> Result<Vec<Vec<u8>>, String> {
+    let text = core::str::from_utf8(bytes).ok();
+    if let Some(text) = text.filter(|t| t.contains("-----BEGIN")) {
+        let mut out = Vec::new();
+        let mut rest = text;
+        while let Some(start) = rest.find("-----BEGIN ") {
+            let after = &rest[start + 11..];
+            let label_end = after.find("-----").ok_or("unterminated PEM header")?;
+            let label = &after[..label_end];
+            let body_start = &after[label_end + 5..];
+            let end_marker = format!("-----END {label}-----");
+            let end = body_start.find(&end_marker).ok_or_else(|| format!("PEM block {label} has no END line"))?;
+            if label == "CERTIFICATE" {
+                let b64: String = body_start[..end].chars().filter(|c| !c.is_ascii_whitespace()).collect();
+                let der = base64ct::Base64::decode_vec(&b64).map_err(|_| "PEM CERTIFICATE block is not valid base64".to_owned())?;
+                out.push(der);
+                if out.len() > max_certificates {
+                    return Err(format!("more than {max_certificates} certificates"));
+                }
+            }
+            rest = &body_start[end + end_marker.len()..];
+        }
+        if out.is_empty() {
+            return Err("no CERTIFICATE PEM block".into());
+        }
+        return Ok(out);
+    }
+    let mut out = Vec::new();
+    let mut rest = bytes;
+    while !rest.is_empty() {
+        let mut reader = SliceReader::new(rest).map_err(|e| e.to_string())?;
+        let tlv = reader.tlv_bytes().map_err(|_| "not PEM and not DER certificates".to_owned())?;
+        out.push(tlv.to_vec());
+        if out.len() > max_certificates {
+            return Err(format!("more than {max_certificates} certificates"));
+        }
+        rest = &rest[tlv.len()..];
+    }
+    if out.is_empty() {
+        return Err("empty file".into());
+    }
+    Ok(out)
+}

@@ -1,0 +1,149 @@
+//! The crypto seam: signature verification and digests. Nothing else in the crate
+//! names a crypto library.
+//!
+//! Two backends, chosen by Cargo feature, exactly one active:
+//! `aws-lc` (aws-lc-rs; the native default, fast P-384) and `ring` (ring plus
+//! RustCrypto `p521` for P-521; the WASM backend). Both accept exactly the same
+//! algorithm set, so verdicts never depend on the backend.
+
+#[cfg(all(feature = "aws-lc", feature = "ring"))]
+compile_error!("enable exactly one crypto backend: feature `aws-lc` or feature `ring`, not both");
+#[cfg(not(any(feature = "aws-lc", feature = "ring")))]
+compile_error!("enable a crypto backend: feature `aws-lc` (native default) or `ring` (WASM)");
+
+#[cfg(feature = "aws-lc")]
+#[path = "aws_lc.rs"]
+mod backend;
+#[cfg(all(feature = "ring", not(feature = "aws-lc")))]
+#[path = "ring.rs"]
+mod backend;
+
+/// A hash function.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Hash {
+    /// SHA-256.
+    Sha256,
+    /// SHA-384.
+    Sha384,
+    /// SHA-512.
+    Sha512,
+}
+
+impl Hash {
+    /// Output length in bytes.
+    pub const fn output_len(self) -> usize {
+        match self {
+            Hash::Sha256 => 32,
+            Hash::Sha384 => 48,
+            Hash::Sha512 => 64,
+        }
+    }
+
+    /// The OCI digest algorithm name (`sha256`, …).
+    pub const fn oci_name(self) -> &'static str {
+        match self {
+            Hash::Sha256 => "sha256",
+            Hash::Sha384 => "sha384",
+            Hash::Sha512 => "sha512",
+        }
+    }
+}
+
+/// An elliptic curve.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Curve {
+    /// NIST P-256 (secp256r1).
+    P256,
+    /// NIST P-384 (secp384r1).
+    P384,
+    /// NIST P-521 (secp521r1).
+    P521,
+}
+
+impl Curve {
+    /// Field size in bytes (the width of `r` and `s` in a fixed signature).
+    pub const fn scalar_len(self) -> usize {
+        match self {
+            Curve::P256 => 32,
+            Curve::P384 => 48,
+            Curve::P521 => 66,
+        }
+    }
+}
+
+/// A signature scheme, complete with what the key must be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Scheme {
+    /// ECDSA with the JWS fixed-width `r‖s` encoding.
+    EcdsaFixed(Curve, Hash),
+    /// ECDSA with the X.509/CMS ASN.1 DER encoding.
+    EcdsaAsn1(Curve, Hash),
+    /// RSASSA-PSS, MGF1 with the same hash, salt length = hash length.
+    RsaPss(Hash),
+    /// RSASSA-PKCS1-v1_5.
+    RsaPkcs1(Hash),
+}
+
+impl Scheme {
+    /// Whether the backends support this combination. ECDSA is supported for
+    /// P-256 and P-384 with SHA-256/384 and for P-521 with SHA-512 only; RSA keys
+    /// must be 2048..=8192 bits.
+    pub const fn is_supported(self) -> bool {
+        match self {
+            Scheme::EcdsaFixed(c, h) | Scheme::EcdsaAsn1(c, h) => matches!(
+                (c, h),
+                (Curve::P256 | Curve::P384, Hash::Sha256 | Hash::Sha384) | (Curve::P521, Hash::Sha512)
+            ),
+            Scheme::RsaPss(_) | Scheme::RsaPkcs1(_) => true,
+        }
+    }
+}
+
+/// Verifies `signature` over `message` with `public_key`, the contents of the
+/// SubjectPublicKeyInfo BIT STRING (an uncompressed EC point, or a PKCS#1
+/// RSAPublicKey). Returns `false` for unsupported combinations.
+pub fn verify(scheme: Scheme, public_key: &[u8], message: &[u8], signature: &[u8]) -> bool {
+    scheme.is_supported() && backend::verify(scheme, public_key, message, signature)
+}
+
+/// Computes a digest.
+pub fn digest(hash: Hash, data: &[u8]) -> Vec<u8> {
+    backend::digest(hash, data)
+}
+
+/// Lower-case hex of `bytes`.
+pub(crate) fn hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut s = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        s.push(char::from(DIGITS[usize::from(b >> 4)]));
+        s.push(char::from(DIGITS[usize::from(b & 0xf)]));
+    }
+    s
+}
+
+/// The name of the active backend (`"aws-lc"` or `"ring"`).
+pub const BACKEND: &str = backend::NAME;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn digests_match_known_answers() {
+        assert_eq!(
+            hex(&digest(Hash::Sha256, b"abc")),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+        assert_eq!(digest(Hash::Sha384, b"").len(), 48);
+        assert_eq!(digest(Hash::Sha512, b"").len(), 64);
+    }
+
+    #[test]
+    fn unsupported_combinations_fail_closed() {
+        assert!(!Scheme::EcdsaAsn1(Curve::P256, Hash::Sha512).is_supported());
+        assert!(!Scheme::EcdsaFixed(Curve::P521, Hash::Sha256).is_supported());
+        assert!(!verify(Scheme::EcdsaAsn1(Curve::P256, Hash::Sha512), &[4; 65], b"m", &[0; 8]));
+        assert!(!verify(Scheme::RsaPss(Hash::Sha256), b"garbage", b"m", b"sig"));
+    }
+}

@@ -1,0 +1,84 @@
+//! # notary-verify
+//!
+//! An offline, embeddable verifier for [Notary Project](https://notaryproject.dev)
+//! (notation) JWS signatures, AWS Signer signatures included. It never reads a
+//! clock, the network or the filesystem: policies, certificates, envelopes and the
+//! verification time are inputs.
+//!
+//! | module | what |
+//! |---|---|
+//! | [`policy`] | trust policy documents (OCI and blob), validated on load |
+//! | [`store`] | trust stores by `type:name`, AWS Signer roots built in |
+//! | [`verifier`] | [`Verifier`] and [`Request`]: the verification algorithm |
+//! | [`outcome`] | [`Outcome`]: verdict, per-check results, signature facts (JSON) |
+//! | [`error`] | [`ErrorCode`]: stable codes tied to the rejection catalogue |
+//!
+//! Crypto backend (exactly one): feature `aws-lc` (default) or `ring` (WASM).
+//!
+//! ```
+//! use verify::{Descriptor, OciTrustPolicy, Request, Time, TrustStore, Verifier};
+//!
+//! let policy = OciTrustPolicy::from_json(br#"{
+//!   "version": "1.0",
+//!   "trustPolicies": [{
+//!     "name": "aws-signed",
+//!     "registryScopes": ["*"],
+//!     "signatureVerification": { "level": "strict", "override": { "revocation": "log" } },
+//!     "trustStores": ["signingAuthority:aws-signer-ts"],
+//!     "trustedIdentities": ["arn:aws:signer:us-west-2:111122223333:/signing-profiles/MyProfile"]
+//!   }]
+//! }"#)?;
+//! let verifier = Verifier::new(TrustStore::new()).with_oci_policy(policy);
+//!
+//! let descriptor = Descriptor::new(
+//!     "application/vnd.oci.image.manifest.v1+json",
+//!     "sha256:6c3c624b58dbbcd3c0dd82b4c53f04194d1247c6eebdaab7c610cf7d66709b3b",
+//!     1234,
+//! );
+//! let request = Request::oci(
+//!     b"{}",
+//!     "registry.example/app@sha256:6c3c624b58dbbcd3c0dd82b4c53f04194d1247c6eebdaab7c610cf7d66709b3b",
+//!     descriptor,
+//!     Time::from_unix(1_795_478_400),
+//! );
+//! let outcome = verifier.verify(&request);
+//! assert!(!outcome.is_verified());
+//! assert_eq!(outcome.error.unwrap().rule, Some("JWS-03"));
+//! # Ok::<(), verify::Error>(())
+//! ```
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+mod alg;
+pub mod aws;
+mod cert;
+mod chain;
+#[doc(hidden)]
+pub mod crypto;
+mod envelope;
+pub mod error;
+mod header;
+mod identity;
+mod json;
+mod limits;
+pub mod outcome;
+mod payload;
+pub mod policy;
+pub mod revocation;
+pub mod store;
+mod time;
+mod timestamp;
+pub mod verifier;
+
+pub use alg::Algorithm;
+pub use envelope::JWS_MEDIA_TYPE;
+pub use error::{Error, ErrorCode};
+pub use header::{SigningScheme, PAYLOAD_CONTENT_TYPE};
+pub use limits::Limits;
+pub use outcome::{Check, CheckResult, Failure, Outcome, SignatureFacts, Status, Verdict};
+pub use payload::Descriptor;
+pub use policy::{BlobTrustPolicy, OciTrustPolicy};
+pub use revocation::RevocationEvidence;
+pub use store::TrustStore;
+pub use time::{HeaderTime, Time};
+pub use verifier::{inspect, Request, Target, Verifier};

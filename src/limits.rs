@@ -1,0 +1,29 @@
+//! Bounds on hostile input. Every limit has a clear error (`limit_exceeded`).
+
+/// Size, depth and count limits applied before and while parsing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Largest signature envelope accepted, in bytes (default 4 MiB, the size of
+    /// the largest signature manifest notation fetches).
+    pub max_envelope_bytes: usize,
+    /// Most certificates in `x5c` (default 16).
+    pub max_certificates: usize,
+    /// Largest single certificate, in bytes (default 64 KiB).
+    pub max_certificate_bytes: usize,
+    /// Deepest JSON nesting in any JSON document read (default 32).
+    pub max_json_depth: usize,
+    /// Largest trust policy document, in bytes (default 1 MiB).
+    pub max_policy_bytes: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            max_envelope_bytes: 4 * 1024 * 1024,
+            max_certificates: 16,
+            max_certificate_bytes: 64 * 1024,
+            max_json_depth: 32,
+            max_policy_bytes: 1024 * 1024,
+        }
+    }
+}

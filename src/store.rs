@@ -1,0 +1,181 @@
+//! Trust stores: certificates grouped by `type:name` (spec §5), with the AWS
+//! Signer roots built in.
+//!
+//! The store never touches the filesystem: callers hand it bytes. A store that
+//! failed to load is remembered as broken, and fails verification only when a
+//! policy statement actually consults it — as notation does.
+
+use std::collections::{BTreeMap, HashSet};
+use std::sync::Arc;
+
+use crate::cert::{split_pem_or_der, Cert};
+use crate::error::{err, Error, ErrorCode};
+use crate::limits::Limits;
+use crate::policy::{StoreRef, StoreType};
+
+/// The built-in AWS Signer commercial-partition root (PEM).
+pub const AWS_SIGNER_ROOT_PEM: &[u8] = include_bytes!("../certs/aws-signer-notation-root.crt");
+/// The built-in AWS Signer GovCloud root (PEM).
+pub const AWS_US_GOV_SIGNER_ROOT_PEM: &[u8] = include_bytes!("../certs/aws-us-gov-signer-notation-root.crt");
+/// Store name of the built-in commercial root: `signingAuthority:aws-signer-ts`.
+pub const AWS_SIGNER_STORE: &str = "signingAuthority:aws-signer-ts";
+/// Store name of the built-in GovCloud root: `signingAuthority:aws-us-gov-signer-ts`.
+pub const AWS_US_GOV_SIGNER_STORE: &str = "signingAuthority:aws-us-gov-signer-ts";
+
+#[derive(Debug, Clone)]
+enum Entry {
+    Loaded(Vec<Arc<Cert>>),
+    Broken(Error),
+}
+
+/// A set of named trust stores.
+#[derive(Debug, Clone)]
+pub struct TrustStore {
+    stores: BTreeMap<StoreRef, Entry>,
+    /// SHA-256 of every store certificate whose self-signature was verified at load.
+    verified_roots: HashSet<[u8; 32]>,
+    limits: Limits,
+}
+
+impl Default for TrustStore {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl TrustStore {
+    /// A trust store holding the two built-in AWS Signer roots
+    /// (`signingAuthority:aws-signer-ts`, `signingAuthority:aws-us-gov-signer-ts`).
+    pub fn new() -> Self {
+        let mut store = Self::empty();
+        for (name, pem) in [(AWS_SIGNER_STORE, AWS_SIGNER_ROOT_PEM), (AWS_US_GOV_SIGNER_STORE, AWS_US_GOV_SIGNER_ROOT_PEM)] {
+            if let Err(e) = store.add(name, pem) {
+                // The bundled roots are pinned by tests; a failure here is a build defect.
+                store.stores.insert(
+                    StoreRef::parse(name).unwrap_or_else(|_| unreachable_store()),
+                    Entry::Broken(err(ErrorCode::Internal, format!("built-in AWS Signer root failed to load: {}", e.message()))),
+                );
+            }
+        }
+        store
+    }
+
+    /// A trust store with no certificates at all (not even the AWS roots).
+    pub fn empty() -> Self {
+        Self {
+            stores: BTreeMap::new(),
+            verified_roots: HashSet::new(),
+            limits: Limits::default(),
+        }
+    }
+
+    /// Adds the certificates in `bytes` (one or more PEM `CERTIFICATE` blocks, or
+    /// DER certificates back to back) to the store `store` (`"ca:name"`,
+    /// `"signingAuthority:name"` or `"tsa:name"`). Returns how many were added.
+    ///
+    /// Each certificate must be a CA or self-signed (`ca`, `signingAuthority`), or a
+    /// self-signed root (`tsa`). On failure the named store is marked broken:
+    /// verification that consults it fails authenticity with this error, as
+    /// notation does for a store directory with a bad file.
+    pub fn add(&mut self, store: &str, bytes: &[u8]) -> Result<usize, Error> {
+        let store_ref = StoreRef::parse(store)?;
+        match self.load(&store_ref, bytes) {
+            Ok(certs) => {
+                let count = certs.len();
+                match self.stores.entry(store_ref).or_insert_with(|| Entry::Loaded(Vec::new())) {
+                    Entry::Loaded(existing) => {
+                        for cert in certs {
+                            if !existing.iter().any(|c| c.der == cert.der) {
+                                existing.push(cert);
+                            }
+                        }
+                    }
+                    Entry::Broken(_) => {}
+                }
+                Ok(count)
+            }
+            Err(e) => {
+                self.stores.insert(store_ref, Entry::Broken(e.clone()));
+                Err(e)
+            }
+        }
+    }
+
+    /// Marks a named store as unusable (for example a store directory that is a
+    /// symlink or holds a sub-directory), with the error verification should report.
+    pub fn mark_broken(&mut self, store: &str, error: Error) -> Result<(), Error> {
+        let store_ref = StoreRef::parse(store)?;
+        self.stores.insert(store_ref, Entry::Broken(error));
+        Ok(())
+    }
+
+    /// The names of the stores present (`type:name`).
+    pub fn names(&self) -> Vec<String> {
+        self.stores.keys().map(ToString::to_string).collect()
+    }
+
+    fn load(&mut self, store: &StoreRef, bytes: &[u8]) -> Result<Vec<Arc<Cert>>, Error> {
+        let ders = split_pem_or_der(bytes, 1000).map_err(|reason| {
+            err(ErrorCode::StoreFileInvalid, format!("trust store {store}: a file is not PEM or DER certificates ({reason})"))
+        })?;
+        let mut out = Vec::with_capacity(ders.len());
+        for (i, der) in ders.iter().enumerate() {
+            if der.len() > self.limits.max_certificate_bytes {
+                return Err(err(ErrorCode::LimitExceeded, format!("trust store {store}: certificate {} is too large", i + 1)));
+            }
+            let cert = Cert::parse(der, &format!("trust store {store} certificate {}", i + 1))
+                .map_err(|e| err(ErrorCode::StoreFileInvalid, e.message().to_owned()))?;
+            let self_signed = cert.verify_signed_by(&cert) == Ok(true);
+            match store.store_type {
+                StoreType::Ca | StoreType::SigningAuthority => {
+                    if !cert.is_ca() && !self_signed {
+                        return Err(err(
+                            ErrorCode::StoreCertificateNotCa,
+                            format!("trust store {store}: certificate {} is neither a CA nor self-signed; trust stores hold roots", i + 1),
+                        ));
+                    }
+                }
+                StoreType::Tsa => {
+                    if !(self_signed && cert.is_self_issued() && cert.is_ca()) {
+                        return Err(err(
+                            ErrorCode::StoreCertificateNotRoot,
+                            format!("trust store {store}: certificate {} is not a self-signed root CA", i + 1),
+                        ));
+                    }
+                }
+            }
+            if self_signed {
+                self.verified_roots.insert(cert.sha256);
+            }
+            out.push(Arc::new(cert));
+        }
+        Ok(out)
+    }
+
+    /// The certificates of a store, or why it cannot be used.
+    pub(crate) fn lookup(&self, store: &StoreRef) -> Result<&[Arc<Cert>], Error> {
+        match self.stores.get(store) {
+            Some(Entry::Loaded(certs)) if certs.is_empty() => {
+                Err(err(ErrorCode::StoreEmpty, format!("trust store {store} holds no certificate")))
+            }
+            Some(Entry::Loaded(certs)) => Ok(certs),
+            Some(Entry::Broken(e)) => Err(e.clone()),
+            None => Err(err(
+                ErrorCode::StoreUnavailable,
+                format!("trust store {store} named by the trust policy does not exist; add its certificates (truststore/x509/{}/{}/)", store.store_type, store.name),
+            )),
+        }
+    }
+
+    /// Whether `cert` is a store certificate whose self-signature was verified at load.
+    pub(crate) fn is_verified_root(&self, cert: &Cert) -> bool {
+        self.verified_roots.contains(&cert.sha256)
+    }
+}
+
+fn unreachable_store() -> StoreRef {
+    StoreRef {
+        store_type: StoreType::SigningAuthority,
+        name: "aws-signer-ts".into(),
+    }
+}

@@ -1,0 +1,682 @@
+//! The verification algorithm (spec §8): a [`Verifier`] built once from trust
+//! policies and a trust store, then [`Verifier::verify`] per signature.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use crate::alg::Algorithm;
+use crate::aws;
+use crate::cert::{Cert, KeyKind};
+use crate::chain;
+use crate::envelope::{self, Envelope, JWS_MEDIA_TYPE};
+use crate::error::{err, Error, ErrorCode};
+use crate::header::{self, ProtectedHeader, SigningScheme};
+use crate::identity;
+use crate::limits::Limits;
+use crate::outcome::{CertificateFacts, Check, CheckResult, Failure, Outcome, SignatureFacts, Status, Verdict, SCHEMA_VERSION};
+use crate::payload::{self, Descriptor};
+use crate::policy::{Action, BlobTrustPolicy, LevelName, OciTrustPolicy, Statement, StoreType, VerificationLevel, VerifyTimestamp};
+use crate::revocation::{self, ChainStatus, RevocationEvidence};
+use crate::store::TrustStore;
+use crate::time::Time;
+use crate::timestamp;
+
+/// What is being verified.
+#[derive(Debug, Clone)]
+pub enum Target<'a> {
+    /// An OCI artifact: its reference `registry/repository@digest` (selects the
+    /// policy statement) and its descriptor (must equal the signed one).
+    Oci {
+        /// `registry/repository@sha256:…` (tags must be resolved first).
+        reference: &'a str,
+        /// The artifact's descriptor.
+        descriptor: Descriptor,
+    },
+    /// A blob with a detached signature.
+    Blob {
+        /// The blob's bytes (digest and size are computed from them).
+        blob: &'a [u8],
+        /// The blob policy statement name; `None` selects the global statement.
+        policy_name: Option<&'a str>,
+        /// The media type the caller expects the signature to name, if any.
+        media_type: Option<&'a str>,
+    },
+}
+
+/// One verification request.
+#[derive(Debug, Clone)]
+pub struct Request<'a> {
+    /// The signature envelope bytes.
+    pub envelope: &'a [u8],
+    /// The envelope's media type (only `application/jose+json` is supported).
+    pub envelope_media_type: &'a str,
+    /// What the signature must be for.
+    pub target: Target<'a>,
+    /// The verification time ("now"). The library never reads a clock.
+    pub time: Time,
+    /// User metadata that must be present, with these values, among the signed
+    /// annotations.
+    pub user_metadata: BTreeMap<String, String>,
+    /// Revocation evidence the host fetched.
+    pub revocation: RevocationEvidence,
+}
+
+impl<'a> Request<'a> {
+    /// A request for an OCI artifact.
+    pub fn oci(envelope: &'a [u8], reference: &'a str, descriptor: Descriptor, time: Time) -> Self {
+        Self::new(envelope, Target::Oci { reference, descriptor }, time)
+    }
+
+    /// A request for a blob, selecting the global blob policy statement.
+    pub fn blob(envelope: &'a [u8], blob: &'a [u8], time: Time) -> Self {
+        Self::new(
+            envelope,
+            Target::Blob {
+                blob,
+                policy_name: None,
+                media_type: None,
+            },
+            time,
+        )
+    }
+
+    fn new(envelope: &'a [u8], target: Target<'a>, time: Time) -> Self {
+        Self {
+            envelope,
+            envelope_media_type: JWS_MEDIA_TYPE,
+            target,
+            time,
+            user_metadata: BTreeMap::new(),
+            revocation: RevocationEvidence::default(),
+        }
+    }
+
+    /// Requires signed user metadata `key=value`.
+    pub fn require_metadata(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
+        self.user_metadata.insert(key.into(), value.into());
+        self
+    }
+
+    /// Sets the envelope media type.
+    pub fn envelope_media_type(mut self, media_type: &'a str) -> Self {
+        self.envelope_media_type = media_type;
+        self
+    }
+
+    /// Supplies revocation evidence.
+    pub fn revocation(mut self, evidence: RevocationEvidence) -> Self {
+        self.revocation = evidence;
+        self
+    }
+}
+
+/// A verifier: trust policies plus trust store, built once and shared freely
+/// (`Send + Sync`).
+#[derive(Debug, Clone)]
+pub struct Verifier {
+    oci: Option<OciTrustPolicy>,
+    blob: Option<BlobTrustPolicy>,
+    store: TrustStore,
+    limits: Limits,
+}
+
+/// A signature whose integrity checks passed.
+struct Integral {
+    envelope: Envelope,
+    header: ProtectedHeader,
+    chain: Vec<Cert>,
+    target: Descriptor,
+    aws: Option<aws::AwsSignature>,
+}
+
+impl Verifier {
+    /// A verifier with `store` and no policy yet.
+    pub fn new(store: TrustStore) -> Self {
+        Self {
+            oci: None,
+            blob: None,
+            store,
+            limits: Limits::default(),
+        }
+    }
+
+    /// Sets the OCI trust policy (`trustpolicy.oci.json`).
+    pub fn with_oci_policy(mut self, policy: OciTrustPolicy) -> Self {
+        self.oci = Some(policy);
+        self
+    }
+
+    /// Sets the blob trust policy (`trustpolicy.blob.json`).
+    pub fn with_blob_policy(mut self, policy: BlobTrustPolicy) -> Self {
+        self.blob = Some(policy);
+        self
+    }
+
+    /// Sets input limits.
+    pub fn with_limits(mut self, limits: Limits) -> Self {
+        self.limits = limits;
+        self
+    }
+
+    /// The trust store.
+    pub fn trust_store(&self) -> &TrustStore {
+        &self.store
+    }
+
+    /// Verifies one signature. Never panics; every problem is reported in the
+    /// outcome with a stable code.
+    pub fn verify(&self, request: &Request<'_>) -> Outcome {
+        let mut run = Run::new(request.time);
+        let statement = match self.select(&request.target) {
+            Ok(s) => s,
+            Err(e) => return run.hard(e),
+        };
+        run.level = Some(statement.level);
+        run.policy = Some(statement.name.clone());
+        if statement.level.name == LevelName::Skip {
+            return run.skipped();
+        }
+
+        let integral = match self.integrity(request, statement, &mut run) {
+            Ok(i) => i,
+            Err(e) => return run.hard(e),
+        };
+        let header = &integral.header;
+        let chain = &integral.chain;
+
+        // Authenticity: trust store, then trusted identity.
+        if run.should_run(Check::Authenticity) {
+            let result = self.authenticity(statement, &integral);
+            if run.apply(Check::Authenticity, result) {
+                return run.finish();
+            }
+        }
+
+        // Expiry.
+        if run.should_run(Check::Expiry) {
+            let result = match &header.expiry {
+                Some(expiry) if request.time >= expiry.instant => Err(err(
+                    ErrorCode::SignatureExpired,
+                    format!("the signature expired at {}", expiry.text),
+                )),
+                _ => Ok(()),
+            };
+            if run.apply(Check::Expiry, result) {
+                return run.finish();
+            }
+        }
+
+        // Authentic timestamp.
+        if run.should_run(Check::AuthenticTimestamp) {
+            let result = self.authentic_timestamp(statement, &integral, request);
+            if run.apply(Check::AuthenticTimestamp, result) {
+                return run.finish();
+            }
+        }
+
+        // Revocation.
+        if run.should_run(Check::Revocation) {
+            let status = match &integral.aws {
+                Some(_) => match &request.revocation.aws {
+                    Some(answer) => match aws::check_revocation_answer(answer) {
+                        Ok(()) => ChainStatus::Good,
+                        Err(e) => ChainStatus::Revoked(e),
+                    },
+                    None => ChainStatus::Unknown(err(
+                        ErrorCode::AwsRevocationUnavailable,
+                        "AWS Signer revocation cannot be checked offline: pass AWS's GetRevocationStatus answer (request inputs are in signature.aws.revocationRequest), or set the policy's revocation override to log or skip",
+                    )),
+                },
+                None => revocation::check_chain(chain, &request.revocation, request.time, "signing chain"),
+            };
+            let stop = match status {
+                ChainStatus::Good => run.apply(Check::Revocation, Ok(())),
+                ChainStatus::Revoked(e) => run.apply(Check::Revocation, Err(e)),
+                ChainStatus::Unknown(e) => run.unavailable(Check::Revocation, e),
+            };
+            if stop {
+                return run.finish();
+            }
+        }
+
+        // Target and user metadata (integrity: fatal at every level).
+        let target = match &request.target {
+            Target::Oci { descriptor, .. } => payload::match_descriptor(&integral.target, descriptor),
+            Target::Blob { blob, media_type, .. } => payload::match_blob(&integral.target, header.alg, blob, *media_type),
+        }
+        .and_then(|()| payload::match_user_metadata(&integral.target, &request.user_metadata));
+        if let Err(e) = target {
+            return run.hard(e);
+        }
+        run.finish()
+    }
+
+    fn select(&self, target: &Target<'_>) -> Result<&Statement, Error> {
+        match target {
+            Target::Oci { reference, .. } => self
+                .oci
+                .as_ref()
+                .ok_or_else(|| err(ErrorCode::PolicyNotApplicable, "no OCI trust policy (trustpolicy.oci.json) is configured"))?
+                .select(reference),
+            Target::Blob { policy_name, .. } => self
+                .blob
+                .as_ref()
+                .ok_or_else(|| err(ErrorCode::PolicyNotApplicable, "no blob trust policy (trustpolicy.blob.json) is configured"))?
+                .select(*policy_name),
+        }
+    }
+
+    /// Integrity (spec §8 step 3–4), plus the AWS plugin's protocol checks.
+    fn integrity(&self, request: &Request<'_>, statement: &Statement, run: &mut Run) -> Result<Integral, Error> {
+        if request.envelope_media_type != JWS_MEDIA_TYPE {
+            return Err(err(
+                ErrorCode::EnvelopeMediaTypeUnsupported,
+                format!("signature envelope type {} is not supported; only {JWS_MEDIA_TYPE} (JWS) is", request.envelope_media_type),
+            ));
+        }
+        let (envelope, raw, chain) = parse_structure(request.envelope, &self.limits)?;
+        check_key(&chain[0], raw.alg)?;
+        check_signature(&envelope, &chain[0], raw.alg)?;
+        let header = header::validate(&raw)?;
+        let mut facts = facts(&envelope, &header, &chain, None);
+        let target = payload::parse(&envelope.payload, &self.limits)?;
+        facts.signed_artifact = Some(target.clone());
+        run.facts = Some(facts);
+        chain::validate_code_signing(&chain, &|c| self.store.is_verified_root(c))?;
+        let aws_facts = if header.verification_plugin.as_deref() == Some(aws::PLUGIN_NAME) {
+            aws::check_no_wildcard(&statement.trusted_identities)?;
+            if statement.level.revocation != Action::Skip && header.extended(aws::SIGNING_JOB).is_none() {
+                return Err(err(
+                    ErrorCode::AwsSigningJobInvalid,
+                    format!("the AWS Signer signature has no {} attribute, which the revocation check needs", aws::SIGNING_JOB),
+                ));
+            }
+            Some(aws::signature_facts(&header, &chain))
+        } else {
+            None
+        };
+        if let Some(f) = run.facts.as_mut() {
+            f.aws.clone_from(&aws_facts);
+        }
+        Ok(Integral {
+            envelope,
+            header,
+            chain,
+            target,
+            aws: aws_facts,
+        })
+    }
+
+    fn authenticity(&self, statement: &Statement, integral: &Integral) -> Result<(), Error> {
+        let store_type = match integral.header.scheme {
+            SigningScheme::X509 => StoreType::Ca,
+            SigningScheme::SigningAuthority => StoreType::SigningAuthority,
+        };
+        let mut pooled: Vec<&Arc<Cert>> = Vec::new();
+        let mut any = false;
+        for store in statement.stores_of(store_type) {
+            any = true;
+            pooled.extend(self.store.lookup(store)?);
+        }
+        if !any {
+            return Err(err(
+                ErrorCode::StoreTypeMissing,
+                format!(
+                    "trust policy statement \"{}\" names no {store_type} trust store, which {} signatures need",
+                    statement.name,
+                    integral.header.scheme.as_str()
+                ),
+            ));
+        }
+        let trusted = integral.chain.iter().any(|c| pooled.iter().any(|t| t.der == c.der));
+        if !trusted {
+            let root = integral.chain.last().map(Cert::fingerprint).unwrap_or_default();
+            return Err(err(
+                ErrorCode::ChainNotTrusted,
+                format!(
+                    "the certificate chain does not lead to a certificate in the {store_type} trust stores of policy \"{}\" (chain root SHA-256 {root})",
+                    statement.name
+                ),
+            ));
+        }
+        match &integral.aws {
+            Some(aws_facts) => aws::check_identity(&statement.trusted_identities, aws_facts),
+            None => identity::check_trusted_identity(&statement.trusted_identities, &integral.chain[0].subject),
+        }
+    }
+
+    fn authentic_timestamp(&self, statement: &Statement, integral: &Integral, request: &Request<'_>) -> Result<(), Error> {
+        let chain = &integral.chain;
+        if integral.header.scheme == SigningScheme::SigningAuthority {
+            let at = integral.header.signing_time.instant;
+            return within_all(chain, at, at, |_, _| {
+                (
+                    ErrorCode::CertificateInvalidAtSigningTime,
+                    format!("at the authentic signing time {}", integral.header.signing_time.text),
+                )
+            });
+        }
+        let now = request.time;
+        let mut perform_tsa = statement.stores_of(StoreType::Tsa).next().is_some();
+        if perform_tsa && statement.verify_timestamp == VerifyTimestamp::AfterCertExpiry {
+            perform_tsa = chain.iter().any(|c| now > c.not_after);
+        }
+        if !perform_tsa {
+            return within_all(chain, now, now, |cert, now| {
+                if now < cert.not_before {
+                    (ErrorCode::CertificateNotYetValid, format!("at the verification time {now}"))
+                } else {
+                    (ErrorCode::CertificateExpired, format!("at the verification time {now}"))
+                }
+            });
+        }
+        let Some(token) = integral.envelope.timestamp.as_deref() else {
+            return Err(err(
+                ErrorCode::TimestampMissing,
+                format!(
+                    "trust policy \"{}\" requires a trusted timestamp but the signature has no timestamp countersignature",
+                    statement.name
+                ),
+            ));
+        };
+        let mut roots: Vec<Arc<Cert>> = Vec::new();
+        for store in statement.stores_of(StoreType::Tsa) {
+            roots.extend(self.store.lookup(store)?.iter().cloned());
+        }
+        let stamp = timestamp::verify(token, &integral.envelope.signature, &roots)?;
+        within_all(chain, stamp.lower, stamp.upper, |cert, _| {
+            if stamp.lower < cert.not_before {
+                (ErrorCode::TimestampBeforeCertificate, format!("at the timestamp {} (± accuracy)", stamp.gen_time))
+            } else {
+                (ErrorCode::TimestampAfterCertificate, format!("at the timestamp {} (± accuracy)", stamp.gen_time))
+            }
+        })?;
+        match revocation::check_chain(&stamp.certificates, &request.revocation, now, "timestamp authority") {
+            ChainStatus::Good => Ok(()),
+            ChainStatus::Revoked(e) | ChainStatus::Unknown(e) => Err(err(ErrorCode::TimestampRevocation, e.message().to_owned())),
+        }
+    }
+}
+
+/// Every certificate must satisfy `notBefore <= lower` and `upper <= notAfter`.
+fn within_all(chain: &[Cert], lower: Time, upper: Time, code: impl Fn(&Cert, Time) -> (ErrorCode, String)) -> Result<(), Error> {
+    for (i, cert) in chain.iter().enumerate() {
+        if lower < cert.not_before || upper > cert.not_after {
+            let (code, when) = code(cert, lower);
+            return Err(err(
+                code,
+                format!(
+                    "certificate {} of the chain ({}) is not valid {when}: it is valid from {} to {}",
+                    i + 1,
+                    identity::render_go(&cert.subject),
+                    cert.not_before,
+                    cert.not_after
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Envelope syntax, protected header stage 1 and every certificate parsed.
+fn parse_structure(bytes: &[u8], limits: &Limits) -> Result<(Envelope, header::RawHeader, Vec<Cert>), Error> {
+    let envelope = envelope::parse(bytes, limits)?;
+    let raw = header::parse_raw(&envelope.protected, limits)?;
+    let mut chain = Vec::with_capacity(envelope.x5c.len());
+    for (i, der) in envelope.x5c.iter().enumerate() {
+        if der.len() > limits.max_certificate_bytes {
+            return Err(err(
+                ErrorCode::LimitExceeded,
+                format!("certificate {} of x5c is {} bytes; the limit is {}", i + 1, der.len(), limits.max_certificate_bytes),
+            ));
+        }
+        chain.push(Cert::parse(der, &format!("certificate {} of x5c", i + 1))?);
+    }
+    Ok((envelope, raw, chain))
+}
+
+/// The signing key must be one of the six key specs and match `alg`.
+fn check_key(leaf: &Cert, alg: Algorithm) -> Result<(), Error> {
+    match Algorithm::for_key(&leaf.key) {
+        Some(implied) if implied == alg => Ok(()),
+        Some(implied) => Err(err(
+            ErrorCode::AlgKeyMismatch,
+            format!(
+                "the signature claims {} but the signing certificate's {} key implies {}",
+                alg.jws_name(),
+                leaf.key.spec_name(),
+                implied.jws_name()
+            ),
+        )),
+        None => match leaf.key {
+            KeyKind::Rsa { bits } if bits < 2048 => Err(err(
+                ErrorCode::LeafKeyTooSmall,
+                format!("the signing certificate's RSA key has {bits} bits; at least 2048 are required"),
+            )),
+            _ => Err(err(
+                ErrorCode::KeyUnsupported,
+                format!(
+                    "the signing certificate's {} key is not allowed; use RSA-2048/3072/4096 or EC P-256/P-384/P-521",
+                    leaf.key.spec_name()
+                ),
+            )),
+        },
+    }
+}
+
+fn check_signature(envelope: &Envelope, leaf: &Cert, alg: Algorithm) -> Result<(), Error> {
+    if let crate::crypto::Scheme::EcdsaFixed(curve, _) = alg.scheme() {
+        if envelope.signature.len() != 2 * curve.scalar_len() {
+            return Err(err(
+                ErrorCode::SignatureLengthInvalid,
+                format!(
+                    "an {} signature must be {} bytes (raw r‖s), not {}",
+                    alg.jws_name(),
+                    2 * curve.scalar_len(),
+                    envelope.signature.len()
+                ),
+            ));
+        }
+    }
+    if crate::crypto::verify(alg.scheme(), &leaf.key_bits, &envelope.signing_input(), &envelope.signature) {
+        Ok(())
+    } else {
+        Err(err(
+            ErrorCode::SignatureInvalid,
+            "the signature does not verify with the signing certificate's key: the envelope was altered or signed by another key",
+        ))
+    }
+}
+
+fn facts(envelope: &Envelope, header: &ProtectedHeader, chain: &[Cert], target: Option<Descriptor>) -> SignatureFacts {
+    SignatureFacts {
+        media_type: JWS_MEDIA_TYPE.to_owned(),
+        algorithm: header.alg.jws_name().to_owned(),
+        signature_algorithm: header.alg.notation_name().to_owned(),
+        content_type: header.cty.clone(),
+        signing_scheme: header.scheme.as_str().to_owned(),
+        signing_time: header.signing_time.text.clone(),
+        authentic_signing_time: header.scheme == SigningScheme::SigningAuthority,
+        expiry: header.expiry.as_ref().map(|e| e.text.clone()),
+        verification_plugin: header.verification_plugin.clone(),
+        verification_plugin_min_version: header.plugin_min_version.clone(),
+        extended_attributes: header.extended.iter().map(|(k, v, _)| (k.clone(), v.clone())).collect(),
+        critical: header
+            .extended
+            .iter()
+            .filter(|(_, _, c)| *c)
+            .map(|(k, _, _)| k.clone())
+            .collect(),
+        signing_agent: envelope.signing_agent.clone(),
+        has_timestamp: envelope.timestamp.is_some(),
+        certificates: chain.iter().map(certificate_facts).collect(),
+        signed_artifact: target,
+        aws: None,
+    }
+}
+
+pub(crate) fn certificate_facts(cert: &Cert) -> CertificateFacts {
+    CertificateFacts {
+        sha256_fingerprint: cert.fingerprint(),
+        issued_to: identity::render_go(&cert.subject),
+        issued_by: identity::render_go(&cert.issuer),
+        not_before: cert.not_before.to_rfc3339(),
+        expiry: cert.not_after.to_rfc3339(),
+        ocsp_urls: cert.ocsp_urls.clone(),
+        crl_urls: cert.crl_urls.clone(),
+    }
+}
+
+/// Reads a signature without verifying it: the structural checks `notation
+/// inspect` runs (envelope, header rules, chain shape and certificate profile,
+/// algorithm/key match) but not the signature value, trust or time.
+pub fn inspect(envelope_bytes: &[u8]) -> Result<SignatureFacts, Error> {
+    let limits = Limits::default();
+    let (envelope, raw, chain) = parse_structure(envelope_bytes, &limits)?;
+    check_key(&chain[0], raw.alg)?;
+    let header = header::validate(&raw)?;
+    chain::validate_code_signing(&chain, &|_| false)?;
+    let target = payload::parse(&envelope.payload, &limits)?;
+    let mut facts = facts(&envelope, &header, &chain, Some(target));
+    if header.verification_plugin.as_deref() == Some(aws::PLUGIN_NAME) {
+        facts.aws = Some(aws::signature_facts(&header, &chain));
+    }
+    Ok(facts)
+}
+
+/// Accumulates check results.
+struct Run {
+    time: Time,
+    level: Option<VerificationLevel>,
+    policy: Option<String>,
+    checks: Vec<CheckResult>,
+    error: Option<Failure>,
+    facts: Option<SignatureFacts>,
+}
+
+impl Run {
+    fn new(time: Time) -> Self {
+        Self {
+            time,
+            level: None,
+            policy: None,
+            checks: Vec::new(),
+            error: None,
+            facts: None,
+        }
+    }
+
+    fn action(&self, check: Check) -> Action {
+        match &self.level {
+            None => Action::Enforce,
+            Some(level) => match check {
+                Check::Integrity => level.integrity,
+                Check::Authenticity => level.authenticity,
+                Check::AuthenticTimestamp => level.authentic_timestamp,
+                Check::Expiry => level.expiry,
+                Check::Revocation => level.revocation,
+            },
+        }
+    }
+
+    fn should_run(&mut self, check: Check) -> bool {
+        if self.action(check) == Action::Skip {
+            self.push(check, Status::Skipped, None);
+            return false;
+        }
+        true
+    }
+
+    fn push(&mut self, check: Check, status: Status, error: Option<Failure>) {
+        let action = self.action(check);
+        self.checks.push(CheckResult {
+            check,
+            action,
+            status,
+            error,
+        });
+    }
+
+    /// Records a result; returns whether verification must stop.
+    fn apply(&mut self, check: Check, result: Result<(), Error>) -> bool {
+        match result {
+            Ok(()) => {
+                self.push(check, Status::Passed, None);
+                false
+            }
+            Err(e) => self.failed(check, Status::Failed, e),
+        }
+    }
+
+    fn unavailable(&mut self, check: Check, e: Error) -> bool {
+        self.failed(check, Status::Unavailable, e)
+    }
+
+    fn failed(&mut self, check: Check, status: Status, e: Error) -> bool {
+        let failure = Failure::from(e);
+        self.push(check, status, Some(failure.clone()));
+        if self.action(check) == Action::Enforce {
+            self.error = Some(failure);
+            return true;
+        }
+        false
+    }
+
+    /// A failure that is fatal at every level: reported under integrity.
+    fn hard(mut self, e: Error) -> Outcome {
+        let failure = Failure::from(e);
+        self.checks.retain(|c| c.check != Check::Integrity);
+        self.checks.insert(
+            0,
+            CheckResult {
+                check: Check::Integrity,
+                action: Action::Enforce,
+                status: Status::Failed,
+                error: Some(failure.clone()),
+            },
+        );
+        self.error = Some(failure);
+        self.finish()
+    }
+
+    fn skipped(mut self) -> Outcome {
+        for check in Check::ALL {
+            self.push(check, Status::Skipped, None);
+        }
+        self.outcome(Verdict::Skipped)
+    }
+
+    fn finish(mut self) -> Outcome {
+        if !self.checks.iter().any(|c| c.check == Check::Integrity) {
+            self.checks.insert(
+                0,
+                CheckResult {
+                    check: Check::Integrity,
+                    action: Action::Enforce,
+                    status: Status::Passed,
+                    error: None,
+                },
+            );
+        }
+        for check in Check::ALL {
+            if !self.checks.iter().any(|c| c.check == check) {
+                self.push(check, Status::NotRun, None);
+            }
+        }
+        let verdict = if self.error.is_some() { Verdict::Rejected } else { Verdict::Verified };
+        self.outcome(verdict)
+    }
+
+    fn outcome(self, verdict: Verdict) -> Outcome {
+        Outcome {
+            schema_version: SCHEMA_VERSION,
+            verdict,
+            level: self.level.map(|l| l.name),
+            policy: self.policy,
+            verification_time: self.time.to_rfc3339(),
+            checks: self.checks,
+            error: self.error,
+            signature: self.facts,
+        }
+    }
+}

@@ -1,0 +1,165 @@
+//! Shared test support: loads manifest cases (our fixtures and notation's vectors)
+//! and runs them through the public API.
+#![allow(dead_code)]
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+use verify::{BlobTrustPolicy, Check, Descriptor, OciTrustPolicy, Request, Time, TrustStore, Verifier};
+
+/// `tests/fixtures`.
+pub fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
+}
+
+/// `../shared/vectors`, if present.
+pub fn shared_vectors() -> Option<PathBuf> {
+    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/vectors");
+    p.join("manifest.json").exists().then_some(p)
+}
+
+pub fn read(path: &Path) -> Vec<u8> {
+    std::fs::read(path).unwrap_or_else(|e| panic!("read {}: {e}", path.display()))
+}
+
+pub fn manifest(dir: &Path) -> Value {
+    serde_json::from_slice(&read(&dir.join("manifest.json"))).expect("manifest.json is JSON")
+}
+
+/// Builds the verifier and request of a manifest case and runs it.
+pub fn run_case(dir: &Path, case: &Value) -> verify::Outcome {
+    let mut store = TrustStore::new();
+    if let Some(stores) = case["trust_stores"].as_object() {
+        for (name, files) in stores {
+            for file in files.as_array().into_iter().flatten() {
+                let bytes = read(&dir.join(file.as_str().unwrap()));
+                // A bad file marks the store broken; verification reports it.
+                let _ = store.add(name, &bytes);
+            }
+        }
+    }
+    let policy = serde_json::to_vec(&case["trust_policy"]).unwrap();
+    let envelope = read(&dir.join(case["envelope"].as_str().unwrap()));
+    let at = Time::parse_rfc3339(case["at"].as_str().unwrap()).expect("at is RFC 3339");
+    let blob_bytes;
+    let mut verifier = Verifier::new(store);
+    let mut request = if let Some(blob) = case["blob"].as_str() {
+        verifier = verifier.with_blob_policy(BlobTrustPolicy::from_json(&policy).expect("blob policy loads"));
+        blob_bytes = read(&dir.join(blob));
+        let mut r = Request::blob(&envelope, &blob_bytes, at);
+        if let verify::Target::Blob { policy_name, media_type, .. } = &mut r.target {
+            *policy_name = case["policy_name"].as_str();
+            *media_type = case["blob_media_type"].as_str();
+        }
+        r
+    } else {
+        verifier = verifier.with_oci_policy(OciTrustPolicy::from_json(&policy).expect("OCI policy loads"));
+        let a = &case["artifact"];
+        let descriptor = Descriptor::new(
+            a["mediaType"].as_str().unwrap(),
+            a["digest"].as_str().unwrap(),
+            a["size"].as_u64().unwrap(),
+        );
+        Request::oci(&envelope, case["reference"].as_str().unwrap(), descriptor, at)
+    };
+    if let Some(mt) = case["signature_media_type"].as_str() {
+        request = request.envelope_media_type(mt);
+    }
+    if let Some(meta) = case["user_metadata"].as_object() {
+        for (k, v) in meta {
+            request = request.require_metadata(k.clone(), v.as_str().unwrap().to_owned());
+        }
+    }
+    verifier.verify(&request)
+}
+
+/// Rules that name the same failure (AWS-specific IDs for general ones).
+fn same_rule(expected: &str, actual: &str) -> bool {
+    const EQUIVALENT: &[(&str, &[&str])] = &[
+        ("AWS-02", &["HDR-14"]),
+        ("AWS-11", &["STORE-08", "STORE-09"]),
+        ("AWS-12", &["TIME-03"]),
+        ("AWS-13", &["TIME-06"]),
+        ("PLUG-04", &["AWS-08"]),
+        ("CHAIN-03", &["CHAIN-09"]),
+    ];
+    expected == actual
+        || EQUIVALENT
+            .iter()
+            .any(|(e, a)| *e == expected && a.contains(&actual))
+}
+
+fn check_name(name: &str) -> &str {
+    match name {
+        "plugin" | "userMetadata" => "integrity",
+        other => other,
+    }
+}
+
+/// Compares an outcome with a case's expectations; returns a description of
+/// every mismatch.
+pub fn judge(case: &Value, outcome: &verify::Outcome) -> Vec<String> {
+    let mut problems = Vec::new();
+    let expected = case["expected"].as_str().unwrap();
+    let verdict = if outcome.is_verified() { "verified" } else { "rejected" };
+    if expected != verdict {
+        problems.push(format!("verdict {verdict}, expected {expected}"));
+    }
+    if let Some(check) = case["failing_check"].as_str() {
+        let failed = outcome
+            .checks
+            .iter()
+            .find(|c| c.error.is_some() && outcome.error.as_ref() == c.error.as_ref())
+            .map(|c| c.check.as_str());
+        if failed != Some(check_name(check)) {
+            problems.push(format!("failing check {failed:?}, expected {check}"));
+        }
+    }
+    if let Some(rule) = case["rule"].as_str() {
+        let actual = outcome.error.as_ref().and_then(|e| e.rule).unwrap_or("(none)");
+        if !same_rule(rule, actual) {
+            problems.push(format!("rule {actual}, expected {rule}"));
+        }
+    }
+    let mut logged: Vec<String> = outcome.logged().map(|c| c.check.as_str().to_owned()).collect();
+    logged.sort();
+    let mut expected_logged: Vec<String> = case["logged_checks"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|v| v.as_str().map(str::to_owned))
+        .collect();
+    expected_logged.sort();
+    if case.get("logged_checks").is_some() && logged != expected_logged {
+        problems.push(format!("logged {logged:?}, expected {expected_logged:?}"));
+    }
+    if !problems.is_empty() {
+        problems.push(format!("outcome: {}", outcome.to_json()));
+    }
+    problems
+}
+
+/// Runs every case of `cases`; returns `(passed, failures)`.
+pub fn run_all(dir: &Path, cases: &[Value], skip_issue: impl Fn(&Value) -> bool) -> (usize, BTreeMap<String, Vec<String>>) {
+    let mut passed = 0;
+    let mut failures = BTreeMap::new();
+    for case in cases {
+        if skip_issue(case) {
+            continue;
+        }
+        let id = case["id"].as_str().unwrap().to_owned();
+        let outcome = run_case(dir, case);
+        let problems = judge(case, &outcome);
+        if problems.is_empty() {
+            passed += 1;
+        } else {
+            failures.insert(id, problems);
+        }
+    }
+    (passed, failures)
+}
+
+pub fn check_of(outcome: &verify::Outcome, check: Check) -> &verify::CheckResult {
+    outcome.check(check).expect("every check is reported")
+}
