@@ -319,9 +319,8 @@ impl OciTrustPolicy {
     /// [`ErrorCode::JsonDuplicateMember`], or [`ErrorCode::LimitExceeded`] beyond
     /// 1 MiB, 1000 statements or 1000 entries in one list.
     pub fn from_json(bytes: &[u8]) -> Result<Self, Error> {
-        let statements = parse_document(bytes, Kind::Oci)?;
+        let mut statements = parse_document(bytes, Kind::Oci)?;
         validate_registry_scopes(&statements)?;
-        let mut statements = statements;
         for statement in &mut statements {
             statement.global = statement.registry_scopes == [GLOBAL_SCOPE];
             if statement.global && statement.level.name == LevelName::Skip {
@@ -356,7 +355,8 @@ impl OciTrustPolicy {
         };
         let Some(at) = reference.rfind('@') else {
             return Err(not_applicable(
-                "has no digest; resolve tags to a digest first and pass domain/repository@<digest>".into(),
+                "has no digest; resolve tags to a digest first and pass domain/repository@<digest>"
+                    .into(),
             ));
         };
         let path = &reference[..at];
@@ -509,7 +509,9 @@ fn parse_document(bytes: &[u8], kind: Kind) -> Result<Vec<Statement>, Error> {
         Some(Value::String(version)) => {
             return Err(err(
                 ErrorCode::PolicyVersionInvalid,
-                format!("trust policy version {version:?} is not supported; set \"version\": \"1.0\""),
+                format!(
+                    "trust policy version {version:?} is not supported; set \"version\": \"1.0\""
+                ),
             ))
         }
         Some(other) => {
@@ -778,16 +780,17 @@ fn apply_override(
             format!("{what}: override {key:?} has value {value:?}, {why}"),
         )
     };
-    let slot = match key {
-        "integrity" => None,
-        "authenticity" => Some(&mut level.authenticity),
-        "authenticTimestamp" => Some(&mut level.authentic_timestamp),
-        "expiry" => Some(&mut level.expiry),
-        "revocation" => Some(&mut level.revocation),
-        _ => return Err(key_invalid(
-            "is unknown; the keys are authenticity, authenticTimestamp, expiry and revocation",
-        )),
-    };
+    let slot =
+        match key {
+            "integrity" => None,
+            "authenticity" => Some(&mut level.authenticity),
+            "authenticTimestamp" => Some(&mut level.authentic_timestamp),
+            "expiry" => Some(&mut level.expiry),
+            "revocation" => Some(&mut level.revocation),
+            _ => return Err(key_invalid(
+                "is unknown; the keys are authenticity, authenticTimestamp, expiry and revocation",
+            )),
+        };
     let Some(action) = Action::from_policy(value) else {
         return Err(value_invalid("which is unknown; use enforce, log or skip"));
     };
@@ -807,8 +810,7 @@ fn apply_override(
 
 /// Trusted identity rules 8 and 9 of spec 6.3 (POLICY-12, POLICY-13).
 fn validate_identities(identities: &[String], what: &str) -> Result<(), Error> {
-    let invalid =
-        |why: String| err(ErrorCode::PolicyIdentityInvalid, format!("{what}: {why}"));
+    let invalid = |why: String| err(ErrorCode::PolicyIdentityInvalid, format!("{what}: {why}"));
     if identities.len() > 1 && identities.iter().any(|i| i == identity::WILDCARD) {
         return Err(invalid(
             "the wildcard trusted identity \"*\" must be the only entry; remove either \"*\" or the other identities".into(),
@@ -817,7 +819,9 @@ fn validate_identities(identities: &[String], what: &str) -> Result<(), Error> {
     let mut subjects: Vec<(&str, identity::Dn)> = Vec::new();
     for entry in identities {
         if entry.is_empty() {
-            return Err(invalid("a trusted identity is an empty string; remove it".into()));
+            return Err(invalid(
+                "a trusted identity is an empty string; remove it".into(),
+            ));
         }
         if entry == identity::WILDCARD {
             continue;
@@ -841,7 +845,8 @@ fn validate_identities(identities: &[String], what: &str) -> Result<(), Error> {
     }
     for (i, (first, first_dn)) in subjects.iter().enumerate() {
         for (second, second_dn) in &subjects[i + 1..] {
-            if identity::is_subset(first_dn, second_dn) || identity::is_subset(second_dn, first_dn) {
+            if identity::is_subset(first_dn, second_dn) || identity::is_subset(second_dn, first_dn)
+            {
                 return Err(err(
                     ErrorCode::PolicyIdentityOverlap,
                     format!(
@@ -873,8 +878,9 @@ fn validate_registry_scopes(statements: &[Statement]) -> Result<(), Error> {
         }
         for scope in scopes {
             if scope != GLOBAL_SCOPE {
-                check_scope_format(scope)
-                    .map_err(|why| invalid(format!("registry scope {scope:?} is invalid: {why}")))?;
+                check_scope_format(scope).map_err(|why| {
+                    invalid(format!("registry scope {scope:?} is invalid: {why}"))
+                })?;
             }
             if let Some(owner) = owners.insert(scope, &statement.name) {
                 let why = if owner == statement.name {
@@ -893,7 +899,10 @@ fn validate_registry_scopes(statements: &[Statement]) -> Result<(), Error> {
 /// (distribution reference grammar without tags or digests).
 fn check_scope_format(scope: &str) -> Result<(), String> {
     if scope.contains('*') {
-        return Err("wildcards are not allowed inside a scope; use \"*\" alone for the global statement".into());
+        return Err(
+            "wildcards are not allowed inside a scope; use \"*\" alone for the global statement"
+                .into(),
+        );
     }
     let Some((domain, repository)) = scope.split_once('/') else {
         return Err("a scope is domain/repository without scheme, tag or digest, for example \"registry.example/ns/app\" or \"local/myOCILayout\"".into());
@@ -927,7 +936,9 @@ fn is_domain_label(label: &str) -> bool {
         (Some(first), Some(last)) => {
             first.is_ascii_alphanumeric()
                 && last.is_ascii_alphanumeric()
-                && bytes.iter().all(|b| b.is_ascii_alphanumeric() || *b == b'-')
+                && bytes
+                    .iter()
+                    .all(|b| b.is_ascii_alphanumeric() || *b == b'-')
         }
         _ => false,
     }
@@ -973,7 +984,9 @@ fn check_members(
     } else {
         format!("the allowed members are {}", allowed.join(", "))
     };
-    Err(malformed(format!("{what} has unknown member {unknown:?}; {hint}")))
+    Err(malformed(format!(
+        "{what} has unknown member {unknown:?}; {hint}"
+    )))
 }
 
 /// An optional array of strings; absent or `null` is empty.
@@ -1017,5 +1030,1147 @@ fn json_type(value: &Value) -> &'static str {
         Value::String(_) => "a string",
         Value::Array(_) => "an array",
         Value::Object(_) => "an object",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    const VECTORS: &str = "/work/shared/vectors/extra";
+
+    /// aws-signer.md section 3 (also `_derived/policies/aws_signer_example…`).
+    const AWS_EXAMPLE: &str = r#"{
+      "version": "1.0",
+      "trustPolicies": [{
+        "name": "aws-signer-tp",
+        "registryScopes": ["*"],
+        "signatureVerification": { "level": "strict" },
+        "trustStores": ["signingAuthority:aws-signer-ts"],
+        "trustedIdentities": ["arn:aws:signer:us-east-2:111122223333:/signing-profiles/MyProfile"]
+      }]
+    }"#;
+
+    /// `_derived/policies/ng_dummyOCIPolicyDocument.trustpolicy.oci.json`, verbatim.
+    const NG_DUMMY_OCI: &str = r#"{
+  "version": "1.0",
+  "trustPolicies": [
+    {
+      "name": "test-statement-name",
+      "registryScopes": [
+        "registry.acme-rockets.io/software/net-monitor"
+      ],
+      "signatureVerification": {
+        "level": "strict"
+      },
+      "trustStores": [
+        "ca:valid-trust-store",
+        "signingAuthority:valid-trust-store"
+      ],
+      "trustedIdentities": [
+        "x509.subject:CN=Notation Test Root,O=Notary,L=Seattle,ST=WA,C=US"
+      ]
+    }
+  ]
+}
+"#;
+
+    /// `_derived/policies/ng_example_verifyBlob.trustpolicy.blob.json`, verbatim.
+    const NG_VERIFY_BLOB: &str = r#"{
+  "version": "1.0",
+  "trustPolicies": [
+    {
+      "name": "test-statement-name",
+      "signatureVerification": {
+        "level": "strict",
+        "override": {
+          "revocation": "skip"
+        }
+      },
+      "trustStores": [
+        "ca:valid-trust-store"
+      ],
+      "trustedIdentities": [
+        "*"
+      ]
+    }
+  ]
+}
+"#;
+
+    fn statement() -> Value {
+        json!({
+            "name": "wabbit",
+            "registryScopes": ["registry.example/ns/app"],
+            "signatureVerification": { "level": "strict" },
+            "trustStores": ["ca:acme"],
+            "trustedIdentities": ["x509.subject: C=US, ST=WA, O=acme"]
+        })
+    }
+
+    fn blob_statement() -> Value {
+        edit(statement(), "/registryScopes", None)
+    }
+
+    /// Sets (`Some`) or removes (`None`) the member at a JSON pointer.
+    fn edit(mut value: Value, pointer: &str, new: Option<Value>) -> Value {
+        let (parent, key) = pointer.rsplit_once('/').unwrap();
+        let parent = if parent.is_empty() {
+            &mut value
+        } else {
+            value.pointer_mut(parent).unwrap()
+        };
+        let object = parent.as_object_mut().unwrap();
+        match new {
+            Some(new) => {
+                object.insert(key.to_owned(), new);
+            }
+            None => {
+                object.remove(key);
+            }
+        }
+        value
+    }
+
+    fn document(statements: Vec<Value>) -> Vec<u8> {
+        json!({ "version": "1.0", "trustPolicies": statements })
+            .to_string()
+            .into_bytes()
+    }
+
+    fn oci(statements: Vec<Value>) -> Result<OciTrustPolicy, Error> {
+        OciTrustPolicy::from_json(&document(statements))
+    }
+
+    fn blob(statements: Vec<Value>) -> Result<BlobTrustPolicy, Error> {
+        BlobTrustPolicy::from_json(&document(statements))
+    }
+
+    fn oci_code(statements: Vec<Value>) -> ErrorCode {
+        match oci(statements) {
+            Ok(_) => panic!("policy was accepted"),
+            Err(e) => {
+                assert!(e.message().len() > 20, "{e}");
+                e.code()
+            }
+        }
+    }
+
+    fn blob_code(statements: Vec<Value>) -> ErrorCode {
+        blob(statements).expect_err("policy was accepted").code()
+    }
+
+    /// Runs one statement edit through both document kinds and expects `code`.
+    fn both(pointer: &str, new: Option<Value>, code: ErrorCode) {
+        let what = format!("{pointer} = {new:?}");
+        assert_eq!(
+            oci_code(vec![edit(statement(), pointer, new.clone())]),
+            code,
+            "OCI {what}"
+        );
+        assert_eq!(
+            blob_code(vec![edit(blob_statement(), pointer, new)]),
+            code,
+            "blob {what}"
+        );
+    }
+
+    fn raw_oci(text: &str) -> ErrorCode {
+        OciTrustPolicy::from_json(text.as_bytes())
+            .expect_err("policy was accepted")
+            .code()
+    }
+
+    #[test]
+    fn store_01_malformed_reference() {
+        let bad = [
+            "ca",
+            "",
+            ":",
+            "ca:",
+            "CA:acme",
+            "Ca:acme",
+            "x509:acme",
+            "signingauthority:aws",
+            " ca:acme",
+            "ca:ac me",
+            "ca:a/b",
+            "ca:a\\b",
+            "ca:..",
+            "ca:.",
+            "tsa:é",
+            "ca:acme:1",
+            "*",
+        ];
+        for s in bad {
+            let e = StoreRef::parse(s).expect_err(s);
+            assert_eq!(e.code(), ErrorCode::StoreReferenceInvalid, "{s}");
+            assert!(e.message().contains(&format!("{s:?}")), "{}", e.message());
+        }
+        let good = [
+            ("ca:acme", StoreType::Ca, "acme"),
+            (
+                "signingAuthority:aws-signer-ts",
+                StoreType::SigningAuthority,
+                "aws-signer-ts",
+            ),
+            ("tsa:public_tsa.v2", StoreType::Tsa, "public_tsa.v2"),
+            ("ca:...", StoreType::Ca, "..."),
+        ];
+        for (s, store_type, name) in good {
+            let store: StoreRef = s.parse().unwrap();
+            assert_eq!(
+                store,
+                StoreRef {
+                    store_type,
+                    name: name.into()
+                }
+            );
+            assert_eq!(store.to_string(), s);
+        }
+    }
+
+    #[test]
+    fn policy_01_version_invalid() {
+        for version in [
+            None,
+            Some(json!(null)),
+            Some(json!("")),
+            Some(json!("1.1")),
+            Some(json!("1")),
+            Some(json!(" 1.0")),
+        ] {
+            let doc = edit(
+                json!({ "version": "1.0", "trustPolicies": [statement()] }),
+                "/version",
+                version.clone(),
+            );
+            let e = OciTrustPolicy::from_json(doc.to_string().as_bytes()).unwrap_err();
+            assert_eq!(e.code(), ErrorCode::PolicyVersionInvalid, "{version:?}");
+            let e = BlobTrustPolicy::from_json(doc.to_string().as_bytes()).unwrap_err();
+            assert_eq!(e.code(), ErrorCode::PolicyVersionInvalid, "{version:?}");
+        }
+    }
+
+    #[test]
+    fn policy_02_no_statements() {
+        assert_eq!(
+            raw_oci(r#"{"version":"1.0","trustPolicies":[]}"#),
+            ErrorCode::PolicyEmpty
+        );
+        assert_eq!(raw_oci(r#"{"version":"1.0"}"#), ErrorCode::PolicyEmpty);
+        assert_eq!(
+            raw_oci(r#"{"version":"1.0","trustPolicies":null}"#),
+            ErrorCode::PolicyEmpty
+        );
+        assert_eq!(
+            BlobTrustPolicy::from_json(br#"{"version":"1.0","trustPolicies":[]}"#)
+                .unwrap_err()
+                .code(),
+            ErrorCode::PolicyEmpty
+        );
+    }
+
+    #[test]
+    fn policy_03_name_invalid() {
+        for name in [None, Some(json!(null)), Some(json!("")), Some(json!("  "))] {
+            both("/name", name, ErrorCode::PolicyNameInvalid);
+        }
+        let second = edit(
+            statement(),
+            "/registryScopes",
+            Some(json!(["registry.example/other"])),
+        );
+        assert_eq!(
+            oci_code(vec![statement(), second]),
+            ErrorCode::PolicyNameInvalid
+        );
+        assert_eq!(
+            blob_code(vec![blob_statement(), blob_statement()]),
+            ErrorCode::PolicyNameInvalid
+        );
+    }
+
+    #[test]
+    fn policy_04_level_invalid() {
+        for level in [
+            None,
+            Some(json!(null)),
+            Some(json!("")),
+            Some(json!("Strict")),
+            Some(json!("custom")),
+            Some(json!("none")),
+        ] {
+            both(
+                "/signatureVerification/level",
+                level,
+                ErrorCode::PolicyLevelInvalid,
+            );
+        }
+        both(
+            "/signatureVerification",
+            None,
+            ErrorCode::PolicyLevelInvalid,
+        );
+        both(
+            "/signatureVerification",
+            Some(json!({})),
+            ErrorCode::PolicyLevelInvalid,
+        );
+    }
+
+    fn skip_statement() -> Value {
+        json!({ "name": "skipper", "registryScopes": ["registry.example/skip"], "signatureVerification": { "level": "skip" } })
+    }
+
+    #[test]
+    fn policy_05_override_with_skip() {
+        let s = edit(
+            skip_statement(),
+            "/signatureVerification/override",
+            Some(json!({ "revocation": "skip" })),
+        );
+        assert_eq!(oci_code(vec![s.clone()]), ErrorCode::PolicyOverrideWithSkip);
+        assert_eq!(
+            blob_code(vec![edit(s, "/registryScopes", None)]),
+            ErrorCode::PolicyOverrideWithSkip
+        );
+        // An empty override is no override (notation-go).
+        let s = edit(
+            skip_statement(),
+            "/signatureVerification/override",
+            Some(json!({})),
+        );
+        assert_eq!(
+            oci(vec![s]).unwrap().statements()[0].level,
+            VerificationLevel::SKIP
+        );
+    }
+
+    #[test]
+    fn policy_06_override_key_invalid() {
+        for key in [
+            "integrity",
+            "Revocation",
+            "timestamp",
+            "authentictimestamp",
+            "",
+        ] {
+            both(
+                "/signatureVerification/override",
+                Some(json!({ key: "log" })),
+                ErrorCode::PolicyOverrideKeyInvalid,
+            );
+        }
+        let e = oci(vec![edit(
+            statement(),
+            "/signatureVerification/override",
+            Some(json!({ "integrity": "enforce" })),
+        )])
+        .unwrap_err();
+        assert!(
+            e.message().starts_with("trust policy statement \"wabbit\": override key \"integrity\" cannot be overridden"),
+            "{}",
+            e.message()
+        );
+    }
+
+    #[test]
+    fn policy_07_override_value_invalid() {
+        let cases = [
+            json!({ "revocation": "enforced" }),
+            json!({ "expiry": "Log" }),
+            json!({ "authenticity": "" }),
+            json!({ "authenticity": "skip" }),
+            json!({ "authenticTimestamp": "skip" }),
+            json!({ "expiry": "skip" }),
+            json!({ "integrity": "never" }),
+        ];
+        for overrides in cases {
+            both(
+                "/signatureVerification/override",
+                Some(overrides),
+                ErrorCode::PolicyOverrideValueInvalid,
+            );
+        }
+    }
+
+    #[test]
+    fn policy_08_verify_timestamp_invalid() {
+        for value in ["never", "Always", "aftercertexpiry", " always"] {
+            both(
+                "/signatureVerification/verifyTimestamp",
+                Some(json!(value)),
+                ErrorCode::PolicyVerifyTimestampInvalid,
+            );
+        }
+    }
+
+    #[test]
+    fn policy_09_skip_with_trust() {
+        for (key, value) in [
+            ("trustStores", json!(["ca:acme"])),
+            ("trustedIdentities", json!(["*"])),
+        ] {
+            let s = edit(skip_statement(), &format!("/{key}"), Some(value));
+            assert_eq!(
+                oci_code(vec![s.clone()]),
+                ErrorCode::PolicySkipWithTrust,
+                "{key}"
+            );
+            assert_eq!(
+                blob_code(vec![edit(s, "/registryScopes", None)]),
+                ErrorCode::PolicySkipWithTrust,
+                "{key}"
+            );
+        }
+    }
+
+    #[test]
+    fn policy_10_trust_missing() {
+        for key in ["/trustStores", "/trustedIdentities"] {
+            for value in [None, Some(json!([])), Some(json!(null))] {
+                both(key, value, ErrorCode::PolicyTrustMissing);
+            }
+        }
+        for level in ["permissive", "audit"] {
+            let s = edit(
+                statement(),
+                "/signatureVerification/level",
+                Some(json!(level)),
+            );
+            assert_eq!(
+                oci_code(vec![edit(s, "/trustStores", None)]),
+                ErrorCode::PolicyTrustMissing
+            );
+        }
+    }
+
+    #[test]
+    fn policy_11_trust_store_invalid() {
+        for store in [
+            "ca",
+            "ca:",
+            "CA:acme",
+            "ca:a b",
+            "ca:..",
+            "*",
+            "x509/ca:acme",
+        ] {
+            both(
+                "/trustStores",
+                Some(json!(["ca:ok", store])),
+                ErrorCode::PolicyTrustStoreInvalid,
+            );
+        }
+        let e = oci(vec![edit(
+            statement(),
+            "/trustStores",
+            Some(json!(["ca:"])),
+        )])
+        .unwrap_err();
+        assert!(
+            e.message()
+                .starts_with("trust policy statement \"wabbit\": trust store reference \"ca:\""),
+            "{}",
+            e.message()
+        );
+    }
+
+    #[test]
+    fn policy_12_identity_invalid() {
+        let cases = [
+            json!([""]),
+            json!(["*", "x509.subject:C=US,ST=WA,O=acme"]),
+            json!(["x509.subject:C=US,ST=WA,O=acme", "*"]),
+            json!(["*", "*"]),
+            json!(["x509.subject C=US,ST=WA,O=acme"]),
+            json!(["no separator"]),
+            json!(["x509.subject:"]),
+            json!(["x509.subject:   "]),
+            json!(["x509.subject:C=US,ST=WA"]),
+            json!(["x509.subject:C=US,O=acme"]),
+            json!(["x509.subject:ST=WA,O=acme"]),
+            json!(["x509.subject:c=US,st=WA,o=acme"]),
+            json!(["x509.subject:C=US,ST=WA,O=acme+OU=x"]),
+            json!(["x509.subject:C=US,ST=WA,O=acme,O=other"]),
+            json!(["x509.subject:C=bad=#identity,O=LOL,ST=LOL"]),
+            json!(["x509.subject:C=US,ST=WA,O=ac\\me"]),
+            json!(["x509.subject:C=US,ST=WA,O"]),
+        ];
+        for identities in cases {
+            both(
+                "/trustedIdentities",
+                Some(identities),
+                ErrorCode::PolicyIdentityInvalid,
+            );
+        }
+    }
+
+    #[test]
+    fn policy_13_overlapping_identities() {
+        let cases = [
+            json!([
+                "x509.subject:C=US,ST=WA,O=acme",
+                "x509.subject:C=US,ST=WA,O=acme,CN=signer"
+            ]),
+            json!([
+                "x509.subject:C=US,ST=WA,O=acme,CN=signer",
+                "x509.subject: O=acme, ST=WA, C=US"
+            ]),
+            json!([
+                "x509.subject:C=US,ST=WA,O=acme",
+                "x509.subject:C=US,S=WA,O=acme"
+            ]),
+            json!([
+                "x509.subject:C=US,ST=WA,O=a",
+                "arn:aws:x",
+                "x509.subject:C=US,ST=WA,O=b",
+                "x509.subject:C=US,ST=WA,O=a,L=x"
+            ]),
+        ];
+        for identities in cases {
+            both(
+                "/trustedIdentities",
+                Some(identities),
+                ErrorCode::PolicyIdentityOverlap,
+            );
+        }
+        // Disjoint identities and repeated non-x509 identities are fine.
+        let ok = json!([
+            "x509.subject:C=US,ST=WA,O=acme,CN=a",
+            "x509.subject:C=US,ST=WA,O=acme,CN=b",
+            "arn:aws:signer:us-east-2:111122223333:/signing-profiles/p",
+            "arn:aws:signer:us-east-2:111122223333:/signing-profiles/p"
+        ]);
+        assert!(oci(vec![edit(statement(), "/trustedIdentities", Some(ok))]).is_ok());
+    }
+
+    #[test]
+    fn policy_14_scope_invalid() {
+        let bad = [
+            json!([]),
+            json!(null),
+            json!(["*", "registry.example/ns/app"]),
+            json!(["registry.example/ns/*"]),
+            json!(["**"]),
+            json!(["registry.example"]),
+            json!(["registry.example/"]),
+            json!(["/ns/app"]),
+            json!(["registry.example/NS/app"]),
+            json!(["registry.example/ns//app"]),
+            json!(["registry.example/ns/app/"]),
+            json!(["registry.example/ns/app:tag"]),
+            json!(["registry.example/ns/app@sha256:abc"]),
+            json!(["https://registry.example/ns/app"]),
+            json!(["registry.example:/ns"]),
+            json!(["registry.example:50a/ns"]),
+            json!(["-registry.example/ns"]),
+            json!(["registry-.example/ns"]),
+            json!(["registry..example/ns"]),
+            json!(["registry_x.example/ns"]),
+            json!(["registry.example/a..b"]),
+            json!(["registry.example/a___b"]),
+            json!(["registry.example/a._b"]),
+            json!(["registry.example/-ab"]),
+            json!(["registry.example/ab-"]),
+            json!(["localhost:5000\\test-repo"]),
+            json!(["registry.example/ns/app", "registry.example/ns/app"]),
+        ];
+        for scopes in bad {
+            let s = edit(statement(), "/registryScopes", Some(scopes.clone()));
+            assert_eq!(oci_code(vec![s]), ErrorCode::PolicyScopeInvalid, "{scopes}");
+        }
+        assert_eq!(
+            oci_code(vec![edit(statement(), "/registryScopes", None)]),
+            ErrorCode::PolicyScopeInvalid
+        );
+        let other = |name: &str, scopes: Value| {
+            edit(
+                edit(statement(), "/name", Some(json!(name))),
+                "/registryScopes",
+                Some(scopes),
+            )
+        };
+        assert_eq!(
+            oci_code(vec![
+                statement(),
+                other("b", json!(["registry.example/ns/app"]))
+            ]),
+            ErrorCode::PolicyScopeInvalid
+        );
+        assert_eq!(
+            oci_code(vec![other("a", json!(["*"])), other("b", json!(["*"]))]),
+            ErrorCode::PolicyScopeInvalid
+        );
+
+        let good = [
+            "localhost/app",
+            "localhost:5000/net-monitor",
+            "LOCALHOST:5000/a",
+            "a/b",
+            "1.2.3.4:443/x/y/z",
+            "registry.example/a.b/c_d/e__f/g-h/i---j/0",
+            "example/software",
+            "local/myoci",
+            "x-y.z/app",
+        ];
+        for scope in good {
+            let s = edit(statement(), "/registryScopes", Some(json!([scope])));
+            assert!(oci(vec![s]).is_ok(), "{scope}");
+        }
+    }
+
+    #[test]
+    fn policy_15_global_skip() {
+        let s = edit(skip_statement(), "/registryScopes", Some(json!(["*"])));
+        assert_eq!(oci_code(vec![statement(), s]), ErrorCode::PolicyGlobalSkip);
+        // A scoped skip statement is fine.
+        assert!(oci(vec![statement(), skip_statement()]).is_ok());
+    }
+
+    #[test]
+    fn policy_16_blob_global_duplicate() {
+        let a = edit(blob_statement(), "/globalPolicy", Some(json!(true)));
+        let b = edit(
+            edit(a.clone(), "/name", Some(json!("other"))),
+            "/globalPolicy",
+            Some(json!(true)),
+        );
+        assert_eq!(
+            blob_code(vec![a.clone(), b]),
+            ErrorCode::PolicyBlobGlobalDuplicate
+        );
+        let c = edit(
+            edit(a.clone(), "/name", Some(json!("c"))),
+            "/globalPolicy",
+            Some(json!(false)),
+        );
+        assert!(blob(vec![a, c]).is_ok());
+    }
+
+    #[test]
+    fn policy_17_blob_global_skip() {
+        let s = edit(
+            edit(skip_statement(), "/registryScopes", None),
+            "/globalPolicy",
+            Some(json!(true)),
+        );
+        assert_eq!(
+            blob_code(vec![blob_statement(), s]),
+            ErrorCode::PolicyBlobGlobalSkip
+        );
+        let s = edit(
+            edit(skip_statement(), "/registryScopes", None),
+            "/globalPolicy",
+            Some(json!(false)),
+        );
+        assert!(blob(vec![blob_statement(), s]).is_ok());
+    }
+
+    #[test]
+    fn policy_18_not_applicable_oci() {
+        let scoped = oci(vec![statement()]).unwrap();
+        let bad = [
+            "registry.example/ns/app",
+            "registry.example/ns/app:v1",
+            "registry.example/ns/other@sha256:abc",
+            "registry.example/NS/app@sha256:abc",
+            "registry.example/ns/*@sha256:abc",
+            "app@sha256:abc",
+            "@sha256:abc",
+            "",
+            "https://registry.example/ns/app@sha256:abc",
+        ];
+        for reference in bad {
+            let e = scoped.select(reference).unwrap_err();
+            assert_eq!(e.code(), ErrorCode::PolicyNotApplicable, "{reference}");
+        }
+        let e = scoped.select("registry.example/ns/app").unwrap_err();
+        assert!(e.message().contains("digest"), "{}", e.message());
+    }
+
+    #[test]
+    fn policy_18_not_applicable_blob() {
+        let policy = blob(vec![blob_statement()]).unwrap();
+        for name in [Some(""), Some("  "), Some("missing"), Some("Wabbit"), None] {
+            assert_eq!(
+                policy.select(name).unwrap_err().code(),
+                ErrorCode::PolicyNotApplicable,
+                "{name:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn oci_selection() {
+        let global = edit(
+            edit(statement(), "/name", Some(json!("global"))),
+            "/registryScopes",
+            Some(json!(["*"])),
+        );
+        let policy = oci(vec![global, statement(), skip_statement()]).unwrap();
+        let pick = |reference: &str| policy.select(reference).unwrap().name.clone();
+        assert_eq!(pick("registry.example/ns/app@sha256:abc"), "wabbit");
+        assert_eq!(pick("registry.example/skip@sha256:abc"), "skipper");
+        assert_eq!(pick("registry.example/ns/app2@sha256:abc"), "global");
+        assert_eq!(pick("localhost:5000/x@sha256:abc"), "global");
+        assert!(policy.statements()[0].global);
+        assert!(!policy.statements()[1].global);
+        // The reference is cut at the last '@', so an '@' in the path is refused.
+        for reference in [
+            "not a ref@sha256:abc",
+            "registry.example/ns/app@x@sha256:abc",
+        ] {
+            assert_eq!(
+                policy.select(reference).unwrap_err().code(),
+                ErrorCode::PolicyNotApplicable
+            );
+        }
+    }
+
+    #[test]
+    fn blob_selection() {
+        let global = edit(
+            edit(blob_statement(), "/name", Some(json!("global"))),
+            "/globalPolicy",
+            Some(json!(true)),
+        );
+        let skip = edit(skip_statement(), "/registryScopes", None);
+        let policy = blob(vec![blob_statement(), global, skip]).unwrap();
+        assert_eq!(policy.select(Some("wabbit")).unwrap().name, "wabbit");
+        assert_eq!(
+            policy.select(Some("skipper")).unwrap().level,
+            VerificationLevel::SKIP
+        );
+        assert_eq!(policy.select(None).unwrap().name, "global");
+        assert!(policy.select(None).unwrap().global);
+        assert!(policy.statements()[0].registry_scopes.is_empty());
+    }
+
+    #[test]
+    fn levels_and_overrides() {
+        let presets = [
+            ("strict", VerificationLevel::STRICT),
+            ("permissive", VerificationLevel::PERMISSIVE),
+            ("audit", VerificationLevel::AUDIT),
+        ];
+        for (name, expected) in presets {
+            let s = edit(
+                statement(),
+                "/signatureVerification/level",
+                Some(json!(name)),
+            );
+            let policy = oci(vec![s]).unwrap();
+            assert_eq!(policy.statements()[0].level, expected);
+            assert_eq!(policy.statements()[0].level.name.to_string(), name);
+        }
+        let s = edit(
+            edit(
+                statement(),
+                "/signatureVerification/level",
+                Some(json!("audit")),
+            ),
+            "/signatureVerification/override",
+            Some(json!({ "authenticity": "enforce", "revocation": "skip", "expiry": "log" })),
+        );
+        let level = oci(vec![s]).unwrap().statements()[0].level;
+        assert_eq!(
+            level,
+            VerificationLevel {
+                name: LevelName::Custom,
+                integrity: Action::Enforce,
+                authenticity: Action::Enforce,
+                authentic_timestamp: Action::Log,
+                expiry: Action::Log,
+                revocation: Action::Skip,
+            }
+        );
+        assert_eq!(
+            serde_json::to_value(level).unwrap(),
+            json!({ "name": "custom", "integrity": "enforced", "authenticity": "enforced",
+                    "authenticTimestamp": "logged", "expiry": "logged", "revocation": "skipped" })
+        );
+        // Overriding with the preset's own value still makes the level custom.
+        let s = edit(
+            statement(),
+            "/signatureVerification/override",
+            Some(json!({ "revocation": "enforce" })),
+        );
+        assert_eq!(
+            oci(vec![s]).unwrap().statements()[0].level.name,
+            LevelName::Custom
+        );
+    }
+
+    #[test]
+    fn verify_timestamp_option() {
+        for (value, expected) in [
+            (None, VerifyTimestamp::Always),
+            (Some(json!(null)), VerifyTimestamp::Always),
+            (Some(json!("")), VerifyTimestamp::Always),
+            (Some(json!("always")), VerifyTimestamp::Always),
+            (
+                Some(json!("afterCertExpiry")),
+                VerifyTimestamp::AfterCertExpiry,
+            ),
+        ] {
+            let s = edit(statement(), "/signatureVerification/verifyTimestamp", value);
+            assert_eq!(
+                oci(vec![s]).unwrap().statements()[0].verify_timestamp,
+                expected
+            );
+        }
+    }
+
+    #[test]
+    fn malformed_documents() {
+        let cases = [
+            "",
+            "[]",
+            "\"1.0\"",
+            "{",
+            r#"{"version":"1.0","trustPolicies":[]} x"#,
+            r#"{"version":1.0,"trustPolicies":[]}"#,
+            r#"{"version":"1.0","trustPolicies":{}}"#,
+            r#"{"version":"1.0","trustPolicies":["x"]}"#,
+            r#"{"version":"1.0","trustPolicies":[null]}"#,
+            r#"{"version":"1.0","trustPolicies":[],"extra":1}"#,
+            r#"{"Version":"1.0","trustPolicies":[]}"#,
+            r#"{"version":"1.0","TrustPolicies":[]}"#,
+        ];
+        for text in cases {
+            assert_eq!(raw_oci(text), ErrorCode::PolicyMalformed, "{text}");
+        }
+        let wrong_types = [
+            ("/name", json!(7)),
+            ("/registryScopes", json!("registry.example/ns/app")),
+            ("/registryScopes", json!([1])),
+            ("/signatureVerification", json!("strict")),
+            ("/signatureVerification/level", json!(["strict"])),
+            ("/signatureVerification/override", json!(["revocation"])),
+            (
+                "/signatureVerification/override",
+                json!({ "revocation": false }),
+            ),
+            ("/signatureVerification/verifyTimestamp", json!(true)),
+            ("/trustStores", json!("ca:acme")),
+            ("/trustedIdentities", json!([null])),
+            ("/trustedIdentities", json!({ "x509.subject": "C=US" })),
+        ];
+        for (pointer, value) in wrong_types {
+            assert_eq!(
+                oci_code(vec![edit(statement(), pointer, Some(value.clone()))]),
+                ErrorCode::PolicyMalformed,
+                "{pointer} {value}"
+            );
+        }
+        assert_eq!(oci_code(vec![json!("wabbit")]), ErrorCode::PolicyMalformed);
+        assert_eq!(
+            blob_code(vec![edit(
+                blob_statement(),
+                "/globalPolicy",
+                Some(json!("true"))
+            )]),
+            ErrorCode::PolicyMalformed
+        );
+        assert_eq!(
+            raw_oci(r#"{"version":"1.0","version":"1.0","trustPolicies":[]}"#),
+            ErrorCode::JsonDuplicateMember
+        );
+    }
+
+    #[test]
+    fn unknown_members_rejected() {
+        let cases = [
+            (
+                "/verifyTimestamp",
+                json!("always"),
+                "unknown member \"verifyTimestamp\"",
+            ),
+            (
+                "/signatureVerification/verifyTimeStamp",
+                json!("always"),
+                "case-sensitive, write \"verifyTimestamp\"",
+            ),
+            (
+                "/signatureVerification/Level",
+                json!("strict"),
+                "case-sensitive, write \"level\"",
+            ),
+            ("/trustStore", json!(["ca:x"]), "allowed members are"),
+            (
+                "/TrustedIdentities",
+                json!(["*"]),
+                "case-sensitive, write \"trustedIdentities\"",
+            ),
+            ("/globalPolicy", json!(true), "blob trust policies"),
+            ("/comment", json!("hi"), "unknown member \"comment\""),
+        ];
+        for (pointer, value, needle) in cases {
+            let e = oci(vec![edit(statement(), pointer, Some(value))]).unwrap_err();
+            assert_eq!(e.code(), ErrorCode::PolicyMalformed, "{pointer}");
+            assert!(e.message().contains(needle), "{pointer}: {}", e.message());
+            assert!(e.message().contains("\"wabbit\""), "{}", e.message());
+        }
+        let e = blob(vec![statement()]).unwrap_err();
+        assert_eq!(e.code(), ErrorCode::PolicyMalformed);
+        assert!(e.message().contains("registryScopes"), "{}", e.message());
+    }
+
+    #[test]
+    fn limits() {
+        let big = vec![b' '; MAX_DOCUMENT_BYTES + 1];
+        assert_eq!(
+            OciTrustPolicy::from_json(&big).unwrap_err().code(),
+            ErrorCode::LimitExceeded
+        );
+        let many: Vec<Value> = (0..=MAX_STATEMENTS)
+            .map(|i| edit(skip_statement(), "/name", Some(json!(format!("s{i}")))))
+            .collect();
+        assert_eq!(oci_code(many), ErrorCode::LimitExceeded);
+        let stores: Vec<String> = (0..=MAX_ENTRIES).map(|i| format!("ca:s{i}")).collect();
+        both(
+            "/trustStores",
+            Some(json!(stores)),
+            ErrorCode::LimitExceeded,
+        );
+        let deep = format!("{}{}", "[".repeat(40), "]".repeat(40));
+        assert_eq!(raw_oci(&deep), ErrorCode::LimitExceeded);
+    }
+
+    #[test]
+    fn statement_contents() {
+        let s = json!({
+            "name": "mixed",
+            "registryScopes": ["registry.example/ns/app", "localhost:5000/x"],
+            "signatureVerification": { "level": "strict", "verifyTimestamp": "afterCertExpiry" },
+            "trustStores": ["tsa:ts", "ca:acme", "ca:acme", "signingAuthority:aws", "ca:other", "tsa:ts"],
+            "trustedIdentities": [" x509.subject: C=US, ST=WA, O=acme ", "arn:aws:signer:us-east-2:1:/signing-profiles/p"]
+        });
+        let policy = oci(vec![s]).unwrap();
+        let st = &policy.statements()[0];
+        let stores: Vec<String> = st.trust_stores.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            stores,
+            ["tsa:ts", "ca:acme", "signingAuthority:aws", "ca:other"]
+        );
+        let ca: Vec<&str> = st
+            .stores_of(StoreType::Ca)
+            .map(|s| s.name.as_str())
+            .collect();
+        assert_eq!(ca, ["acme", "other"]);
+        assert_eq!(st.stores_of(StoreType::SigningAuthority).count(), 1);
+        assert_eq!(
+            st.trusted_identities[0],
+            " x509.subject: C=US, ST=WA, O=acme "
+        );
+        assert!(!st.has_wildcard_identity());
+        assert!(!st.global);
+        assert_eq!(
+            st.registry_scopes,
+            ["registry.example/ns/app", "localhost:5000/x"]
+        );
+        assert_eq!(st.verify_timestamp, VerifyTimestamp::AfterCertExpiry);
+        assert_eq!(StoreType::SigningAuthority.to_string(), "signingAuthority");
+    }
+
+    #[test]
+    fn accepts_reference_policies() {
+        let aws = OciTrustPolicy::from_json(AWS_EXAMPLE.as_bytes()).unwrap();
+        let st = aws
+            .select("111122223333.dkr.ecr.us-east-2.amazonaws.com/app@sha256:abc")
+            .unwrap();
+        assert_eq!(st.name, "aws-signer-tp");
+        assert!(st.global);
+        assert_eq!(st.level, VerificationLevel::STRICT);
+        assert_eq!(
+            st.stores_of(StoreType::SigningAuthority)
+                .next()
+                .unwrap()
+                .name,
+            "aws-signer-ts"
+        );
+        assert_eq!(st.stores_of(StoreType::Ca).count(), 0);
+
+        let dummy = OciTrustPolicy::from_json(NG_DUMMY_OCI.as_bytes()).unwrap();
+        assert_eq!(
+            dummy
+                .select("registry.acme-rockets.io/software/net-monitor@sha256:x")
+                .unwrap()
+                .name,
+            "test-statement-name"
+        );
+        assert!(dummy
+            .select("registry.acme-rockets.io/software/other@sha256:x")
+            .is_err());
+
+        let blob = BlobTrustPolicy::from_json(NG_VERIFY_BLOB.as_bytes()).unwrap();
+        let st = blob.select(Some("test-statement-name")).unwrap();
+        assert!(st.has_wildcard_identity());
+        assert_eq!(st.level.revocation, Action::Skip);
+        assert_eq!(st.level.name, LevelName::Custom);
+        assert!(blob.select(None).is_err());
+    }
+
+    fn vectors_present() -> bool {
+        let present = std::path::Path::new(VECTORS).is_dir();
+        if !present {
+            println!("skipped: {VECTORS} is not present");
+        }
+        present
+    }
+
+    #[test]
+    fn derived_policies_load() {
+        if !vectors_present() {
+            return;
+        }
+        let dir = format!("{VECTORS}/_derived/policies");
+        let mut count = 0;
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            let bytes = std::fs::read(&path).unwrap();
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            if name.ends_with(".blob.json") {
+                BlobTrustPolicy::from_json(&bytes).unwrap_or_else(|e| panic!("{name}: {e}"));
+            } else {
+                OciTrustPolicy::from_json(&bytes).unwrap_or_else(|e| panic!("{name}: {e}"));
+            }
+            count += 1;
+        }
+        assert!(count >= 9, "only {count} policies in {dir}");
+    }
+
+    /// The notation CLI e2e trust policies, with the verdict this crate gives them.
+    #[test]
+    fn notation_cli_policies() {
+        if !vectors_present() {
+            return;
+        }
+        use ErrorCode::*;
+        let cases: &[(&str, Option<ErrorCode>)] = &[
+            ("any_registry_scope_trust_policy.json", None),
+            ("audit_trustpolicy.json", None),
+            (
+                "empty_registry_scope_trustpolicy.json",
+                Some(PolicyScopeInvalid),
+            ),
+            (
+                "empty_trusted_identity_trustpolicy.json",
+                Some(PolicyIdentityInvalid),
+            ),
+            ("generate_test_trustpolicy.json", None),
+            ("invalid_format_trustpolicy.json", Some(PolicyMalformed)),
+            ("invalid_registry_scope_trustpolicy.json", None),
+            ("invalid_trust_store_trustpolicy.json", None),
+            ("invalid_trusted_identity_trustpolicy.json", None),
+            (
+                "malformed_registry_scope_trustpolicy.json",
+                Some(PolicyScopeInvalid),
+            ),
+            (
+                "malformed_trust_store_trustpolicy.json",
+                Some(PolicyTrustStoreInvalid),
+            ),
+            (
+                "malformed_trusted_identity_trustpolicy.json",
+                Some(PolicyIdentityInvalid),
+            ),
+            (
+                "missing_country_trusted_identity_trustpolicy.json",
+                Some(PolicyIdentityInvalid),
+            ),
+            (
+                "missing_organization_trusted_identity_trustpolicy.json",
+                Some(PolicyIdentityInvalid),
+            ),
+            (
+                "missing_state_trusted_identity_trustpolicy.json",
+                Some(PolicyIdentityInvalid),
+            ),
+            (
+                "multi_statements_with_multi_wildcard_registry_scope_trustpolicy.json",
+                Some(PolicyScopeInvalid),
+            ),
+            (
+                "multi_statements_with_the_same_name_trustpolicy.json",
+                Some(PolicyNameInvalid),
+            ),
+            (
+                "multi_statements_with_the_same_registry_scope_trustpolicy.json",
+                Some(PolicyScopeInvalid),
+            ),
+            (
+                "multi_statements_with_wildcard_registry_scope_trustpolicy.json",
+                None,
+            ),
+            ("multiple_registry_scope_trustpolicy.json", None),
+            ("multiple_trust_store_trustpolicy.json", None),
+            ("multiple_trusted_identity_trustpolicy.json", None),
+            (
+                "overlapped_registry_scope_trustpolicy.json",
+                Some(PolicyScopeInvalid),
+            ),
+            ("overlapped_trust_store_trustpolicy.json", None),
+            (
+                "overlapped_trusted_identity_trustpolicy.json",
+                Some(PolicyIdentityOverlap),
+            ),
+            ("override_audit_trustpolicy.json", None),
+            (
+                "override_integrity_for_permissive_trustpolicy.json",
+                Some(PolicyOverrideKeyInvalid),
+            ),
+            ("override_permissive_trustpolicy.json", None),
+            ("override_strict_trustpolicy.json", None),
+            ("permissive_trustpolicy.json", None),
+            ("quickstart_trustpolicy.json", None),
+            ("registry_scope_trustpolicy.json", None),
+            // notation accepts it; `skip` on the global statement is a spec MUST NOT.
+            ("skip_trustpolicy.json", Some(PolicyGlobalSkip)),
+            ("timestamp_after_cert_expiry_trustpolicy.json", None),
+            ("timestamp_trustpolicy.json", None),
+            ("trustpolicy.json", None),
+            (
+                "unset_trust_store_trustpolicy.json",
+                Some(PolicyTrustMissing),
+            ),
+            (
+                "unset_trusted_identity_trustpolicy.json",
+                Some(PolicyTrustMissing),
+            ),
+            ("valid_trusted_identity_trustpolicy.json", None),
+            (
+                "wildcard_plus_other_registry_scope_trustpolicy.json",
+                Some(PolicyScopeInvalid),
+            ),
+            (
+                "wildcard_plus_other_trusted_identity_trustpolicy.json",
+                Some(PolicyIdentityInvalid),
+            ),
+            (
+                "wildcard_trust_store_trustpolicy.json",
+                Some(PolicyTrustStoreInvalid),
+            ),
+        ];
+        let dir = format!("{VECTORS}/notation-cli/config/trustpolicies");
+        for (file, expected) in cases {
+            let bytes = std::fs::read(format!("{dir}/{file}")).unwrap();
+            let result = OciTrustPolicy::from_json(&bytes)
+                .map(|_| ())
+                .map_err(|e| e.code());
+            assert_eq!(result.err(), *expected, "{file}");
+        }
+        for file in [
+            "config/trustpolicies/blob_trust_policy.json",
+            "blob/trustpolicies/trustpolicy.blob.json",
+        ] {
+            let bytes = std::fs::read(format!("{VECTORS}/notation-cli/{file}")).unwrap();
+            let policy =
+                BlobTrustPolicy::from_json(&bytes).unwrap_or_else(|e| panic!("{file}: {e}"));
+            assert!(policy.select(None).unwrap().global, "{file}");
+        }
     }
 }
