@@ -8,7 +8,9 @@ use serde_json::Value;
 use crate::cert::Cert;
 use crate::crypto::{self, Hash};
 use crate::error::{err, Error, ErrorCode};
-use crate::header::{ProtectedHeader, SigningScheme, VERIFICATION_PLUGIN, VERIFICATION_PLUGIN_MIN_VERSION};
+use crate::header::{
+    ProtectedHeader, SigningScheme, VERIFICATION_PLUGIN, VERIFICATION_PLUGIN_MIN_VERSION,
+};
 
 /// The verification plugin name AWS Signer signatures carry.
 pub const PLUGIN_NAME: &str = "com.amazonaws.signer.notation.plugin";
@@ -55,26 +57,50 @@ pub(crate) fn check_header(
             ));
         }
     }
-    if let Some((key, _, _)) = extended.iter().find(|(k, _, _)| !KNOWN_ATTRIBUTES.contains(&k.as_str())) {
+    if let Some((key, _, _)) = extended
+        .iter()
+        .find(|(k, _, _)| !KNOWN_ATTRIBUTES.contains(&k.as_str()))
+    {
         return Err(err(
             ErrorCode::AwsUnexpectedAttribute,
             format!("AWS Signer signatures do not define the signed attribute \"{key}\", so it cannot be processed"),
         ));
     }
-    let get = |name: &str| extended.iter().find(|(k, _, _)| k == name).map(|(_, v, _)| v);
+    let get = |name: &str| {
+        extended
+            .iter()
+            .find(|(k, _, _)| k == name)
+            .map(|(_, v, _)| v)
+    };
     match get(SIGNING_PROFILE_VERSION) {
         Some(Value::String(_)) => {}
-        Some(_) => return Err(err(ErrorCode::AwsProfileVersionInvalid, format!("{SIGNING_PROFILE_VERSION} is not a string"))),
-        None => return Err(err(ErrorCode::AwsProfileVersionInvalid, format!("the AWS Signer signature has no {SIGNING_PROFILE_VERSION} attribute"))),
+        Some(_) => {
+            return Err(err(
+                ErrorCode::AwsProfileVersionInvalid,
+                format!("{SIGNING_PROFILE_VERSION} is not a string"),
+            ))
+        }
+        None => {
+            return Err(err(
+                ErrorCode::AwsProfileVersionInvalid,
+                format!("the AWS Signer signature has no {SIGNING_PROFILE_VERSION} attribute"),
+            ))
+        }
     }
     if let Some(alias) = get(SIGNING_PROFILE_ALIAS) {
         if !alias.is_string() {
-            return Err(err(ErrorCode::AwsProfileAliasInvalid, format!("{SIGNING_PROFILE_ALIAS} is not a string")));
+            return Err(err(
+                ErrorCode::AwsProfileAliasInvalid,
+                format!("{SIGNING_PROFILE_ALIAS} is not a string"),
+            ));
         }
     }
     if let Some(job) = get(SIGNING_JOB) {
         if !job.is_string() {
-            return Err(err(ErrorCode::AwsSigningJobInvalid, format!("{SIGNING_JOB} is not a string")));
+            return Err(err(
+                ErrorCode::AwsSigningJobInvalid,
+                format!("{SIGNING_JOB} is not a string"),
+            ));
         }
     }
     Ok(())
@@ -125,7 +151,12 @@ pub struct RevocationAnswer {
 }
 
 pub(crate) fn signature_facts(header: &ProtectedHeader, chain: &[Cert]) -> AwsSignature {
-    let text = |k: &str| header.extended(k).and_then(Value::as_str).map(str::to_owned);
+    let text = |k: &str| {
+        header
+            .extended(k)
+            .and_then(Value::as_str)
+            .map(str::to_owned)
+    };
     let profile = text(SIGNING_PROFILE_VERSION).unwrap_or_default();
     let job = text(SIGNING_JOB);
     AwsSignature {
@@ -144,7 +175,10 @@ pub(crate) fn signature_facts(header: &ProtectedHeader, chain: &[Cert]) -> AwsSi
 
 /// `CertificateHashes` of the revocation request (aws-signer.md §7).
 pub(crate) fn certificate_hashes(chain: &[Cert]) -> Vec<String> {
-    let hashes: Vec<String> = chain.iter().map(|c| crypto::hex(&crypto::digest(Hash::Sha384, &c.tbs))).collect();
+    let hashes: Vec<String> = chain
+        .iter()
+        .map(|c| crypto::hex(&crypto::digest(Hash::Sha384, &c.tbs)))
+        .collect();
     (0..hashes.len())
         .map(|i| format!("{}{}", hashes[i], hashes.get(i + 1).unwrap_or(&hashes[i])))
         .collect()
@@ -206,18 +240,29 @@ pub(crate) fn check_identity(identities: &[String], facts: &AwsSignature) -> Res
         };
         let segments: Vec<&str> = arn.resource.split('/').collect();
         let matched = match segments.as_slice() {
-            ["", "signing-profiles", _] => version.rfind('/').is_some_and(|i| fold_eq(&version[..i], identity)),
-            ["", "signing-profiles", _, _] | ["", "aliased-signing-profiles", _] => fold_eq(version, identity),
-            ["", "aliases", alias] => facts.signing_profile_alias.as_deref().is_some_and(|sig_alias| {
-                if sig_alias.starts_with("arn:") {
-                    fold_eq(sig_alias, identity)
-                } else {
-                    sig_alias == *alias
-                        && version_arn.as_ref().is_some_and(|v| {
-                            v.partition == arn.partition && v.region == arn.region && v.account == arn.account
-                        })
-                }
-            }),
+            ["", "signing-profiles", _] => version
+                .rfind('/')
+                .is_some_and(|i| fold_eq(&version[..i], identity)),
+            ["", "signing-profiles", _, _] | ["", "aliased-signing-profiles", _] => {
+                fold_eq(version, identity)
+            }
+            ["", "aliases", alias] => {
+                facts
+                    .signing_profile_alias
+                    .as_deref()
+                    .is_some_and(|sig_alias| {
+                        if sig_alias.starts_with("arn:") {
+                            fold_eq(sig_alias, identity)
+                        } else {
+                            sig_alias == *alias
+                                && version_arn.as_ref().is_some_and(|v| {
+                                    v.partition == arn.partition
+                                        && v.region == arn.region
+                                        && v.account == arn.account
+                                })
+                        }
+                    })
+            }
             _ => false,
         };
         if matched {
@@ -240,15 +285,30 @@ pub(crate) fn check_revocation_answer(answer: &RevocationAnswer) -> Result<(), E
     if answer.revoked_entities.is_empty() {
         return Ok(());
     }
-    let (arns, hashes): (Vec<&String>, Vec<&String>) = answer.revoked_entities.iter().partition(|e| e.starts_with("arn"));
+    let (arns, hashes): (Vec<&String>, Vec<&String>) = answer
+        .revoked_entities
+        .iter()
+        .partition(|e| e.starts_with("arn"));
     let mut parts = Vec::new();
     if !arns.is_empty() {
-        parts.push(format!("revoked resources: {}", arns.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")));
+        parts.push(format!(
+            "revoked resources: {}",
+            arns.iter()
+                .map(|s| s.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
     }
     if !hashes.is_empty() {
         parts.push(format!("{} revoked certificate(s)", hashes.len()));
     }
-    Err(err(ErrorCode::AwsRevoked, format!("AWS Signer reports the signature revoked ({})", parts.join("; "))))
+    Err(err(
+        ErrorCode::AwsRevoked,
+        format!(
+            "AWS Signer reports the signature revoked ({})",
+            parts.join("; ")
+        ),
+    ))
 }
 
 #[cfg(test)]
@@ -270,7 +330,8 @@ mod tests {
         }
     }
 
-    const VERSION: &str = "arn:aws:signer:us-west-2:111122223333:/signing-profiles/NotationTest/AbCdEf1234";
+    const VERSION: &str =
+        "arn:aws:signer:us-west-2:111122223333:/signing-profiles/NotationTest/AbCdEf1234";
 
     fn ids(list: &[&str]) -> Vec<String> {
         list.iter().map(|s| s.to_string()).collect()
@@ -279,9 +340,23 @@ mod tests {
     #[test]
     fn profile_and_version_arns_match_case_insensitively() {
         let f = facts(VERSION, None);
-        assert!(check_identity(&ids(&["arn:aws:signer:us-west-2:111122223333:/signing-profiles/notationtest"]), &f).is_ok());
-        assert!(check_identity(&ids(&["ARN:aws:signer:us-west-2:111122223333:/signing-profiles/NotationTest"]), &f).is_err());
-        assert!(check_identity(&ids(&["arn:AWS:signer:US-WEST-2:111122223333:/signing-profiles/NOTATIONTEST/abcdef1234"]), &f).is_ok());
+        assert!(check_identity(
+            &ids(&["arn:aws:signer:us-west-2:111122223333:/signing-profiles/notationtest"]),
+            &f
+        )
+        .is_ok());
+        assert!(check_identity(
+            &ids(&["ARN:aws:signer:us-west-2:111122223333:/signing-profiles/NotationTest"]),
+            &f
+        )
+        .is_err());
+        assert!(check_identity(
+            &ids(&[
+                "arn:AWS:signer:US-WEST-2:111122223333:/signing-profiles/NOTATIONTEST/abcdef1234"
+            ]),
+            &f
+        )
+        .is_ok());
         assert!(check_identity(&ids(&[VERSION]), &f).is_ok());
     }
 
@@ -305,26 +380,64 @@ mod tests {
         let aliased = "arn:aws:signer:us-west-2:111122223333:/aliased-signing-profiles/0f7c1e2a-5b7d-4c1e-9a3b-2d4e6f8a9b0c";
         let f = facts(aliased, Some("release"));
         assert!(check_identity(&ids(&[aliased]), &f).is_ok());
-        assert!(check_identity(&ids(&["arn:aws:signer:us-west-2:111122223333:/aliases/release"]), &f).is_ok());
-        assert!(check_identity(&ids(&["arn:aws:signer:us-west-2:999999999999:/aliases/release"]), &f).is_err());
-        assert!(check_identity(&ids(&["arn:aws:signer:us-west-2:111122223333:/aliases/Release"]), &f).is_err());
-        let g = facts(VERSION, Some("arn:aws:signer:us-west-2:111122223333:/aliases/release"));
-        assert!(check_identity(&ids(&["arn:aws:signer:us-west-2:111122223333:/aliases/release"]), &g).is_ok());
-        assert!(check_identity(&ids(&["arn:aws:signer:us-west-2:999999999999:/aliases/release"]), &g).is_err());
+        assert!(check_identity(
+            &ids(&["arn:aws:signer:us-west-2:111122223333:/aliases/release"]),
+            &f
+        )
+        .is_ok());
+        assert!(check_identity(
+            &ids(&["arn:aws:signer:us-west-2:999999999999:/aliases/release"]),
+            &f
+        )
+        .is_err());
+        assert!(check_identity(
+            &ids(&["arn:aws:signer:us-west-2:111122223333:/aliases/Release"]),
+            &f
+        )
+        .is_err());
+        let g = facts(
+            VERSION,
+            Some("arn:aws:signer:us-west-2:111122223333:/aliases/release"),
+        );
+        assert!(check_identity(
+            &ids(&["arn:aws:signer:us-west-2:111122223333:/aliases/release"]),
+            &g
+        )
+        .is_ok());
+        assert!(check_identity(
+            &ids(&["arn:aws:signer:us-west-2:999999999999:/aliases/release"]),
+            &g
+        )
+        .is_err());
         let none = facts(VERSION, None);
-        assert!(check_identity(&ids(&["arn:aws:signer:us-west-2:111122223333:/aliases/release"]), &none).is_err());
+        assert!(check_identity(
+            &ids(&["arn:aws:signer:us-west-2:111122223333:/aliases/release"]),
+            &none
+        )
+        .is_err());
     }
 
     #[test]
     fn aws_03_wildcard_refused() {
-        assert_eq!(check_no_wildcard(&ids(&["*"])).unwrap_err().code(), ErrorCode::AwsWildcardIdentity);
+        assert_eq!(
+            check_no_wildcard(&ids(&["*"])).unwrap_err().code(),
+            ErrorCode::AwsWildcardIdentity
+        );
         assert!(check_no_wildcard(&ids(&[VERSION])).is_ok());
     }
 
     #[test]
     fn aws_10_revoked_answer() {
         assert!(check_revocation_answer(&RevocationAnswer::default()).is_ok());
-        let answer = RevocationAnswer { revoked_entities: vec!["arn:aws:signer:us-west-2:1:/signing-jobs/x".into(), "ab".into()] };
-        assert_eq!(check_revocation_answer(&answer).unwrap_err().code(), ErrorCode::AwsRevoked);
+        let answer = RevocationAnswer {
+            revoked_entities: vec![
+                "arn:aws:signer:us-west-2:1:/signing-jobs/x".into(),
+                "ab".into(),
+            ],
+        };
+        assert_eq!(
+            check_revocation_answer(&answer).unwrap_err().code(),
+            ErrorCode::AwsRevoked
+        );
     }
 }

@@ -64,6 +64,10 @@ pub(crate) struct Cert {
     pub ocsp_urls: Vec<String>,
     pub crl_urls: Vec<String>,
     pub sha256: [u8; 32],
+    /// The serial number's content octets, as encoded.
+    pub serial: Vec<u8>,
+    /// Every extension, in certificate order.
+    pub extensions: Vec<x509_cert::ext::Extension>,
 }
 
 /// Extended key usage OIDs the certificate profiles mention.
@@ -72,7 +76,8 @@ pub(crate) mod eku {
     pub const ANY: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.29.37.0");
     pub const SERVER_AUTH: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.6.1.5.5.7.3.1");
     pub const CLIENT_AUTH: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.6.1.5.5.7.3.2");
-    pub const EMAIL_PROTECTION: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.6.1.5.5.7.3.4");
+    pub const EMAIL_PROTECTION: ObjectIdentifier =
+        ObjectIdentifier::new_unwrap("1.3.6.1.5.5.7.3.4");
     pub const TIME_STAMPING: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.6.1.5.5.7.3.8");
     pub const OCSP_SIGNING: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.6.1.5.5.7.3.9");
 }
@@ -101,7 +106,7 @@ struct PssParams {
     trailer: Option<u32>,
 }
 
-fn hash_from_oid(oid: &ObjectIdentifier) -> Option<Hash> {
+pub(crate) fn hash_from_oid(oid: &ObjectIdentifier) -> Option<Hash> {
     match *oid {
         rfc5912::ID_SHA_256 => Some(Hash::Sha256),
         rfc5912::ID_SHA_384 => Some(Hash::Sha384),
@@ -110,7 +115,7 @@ fn hash_from_oid(oid: &ObjectIdentifier) -> Option<Hash> {
     }
 }
 
-fn oid_name(oid: &ObjectIdentifier) -> String {
+pub(crate) fn oid_name(oid: &ObjectIdentifier) -> String {
     const_oid::db::DB
         .by_oid(oid)
         .map_or_else(|| oid.to_string(), str::to_owned)
@@ -120,7 +125,12 @@ impl Cert {
     /// Parses one DER certificate; trailing bytes are an error. `what` names the
     /// certificate in messages ("certificate 2 of x5c").
     pub(crate) fn parse(der: &[u8], what: &str) -> Result<Self, Error> {
-        let bad = |detail: String| err(ErrorCode::CertificateInvalid, format!("{what} is not a valid X.509 certificate: {detail}"));
+        let bad = |detail: String| {
+            err(
+                ErrorCode::CertificateInvalid,
+                format!("{what} is not a valid X.509 certificate: {detail}"),
+            )
+        };
         let parsed = Certificate::from_der(der).map_err(|e| bad(e.to_string()))?;
         let tbs = original_tbs(der).ok_or_else(|| bad("cannot locate tbsCertificate".into()))?;
         let tbs_cert = &parsed.tbs_certificate;
@@ -134,9 +144,12 @@ impl Cert {
             .to_vec();
         let key = match spki.algorithm.oid {
             RSA_ENCRYPTION => {
-                let rsa = RsaPublicKey::from_der(&key_bits).map_err(|e| bad(format!("RSA public key: {e}")))?;
+                let rsa = RsaPublicKey::from_der(&key_bits)
+                    .map_err(|e| bad(format!("RSA public key: {e}")))?;
                 let m = rsa.modulus.as_bytes();
-                let bits = m.first().map_or(0, |b| (m.len() - 1) * 8 + (8 - b.leading_zeros() as usize));
+                let bits = m
+                    .first()
+                    .map_or(0, |b| (m.len() - 1) * 8 + (8 - b.leading_zeros() as usize));
                 KeyKind::Rsa { bits }
             }
             EC_PUBLIC_KEY => {
@@ -179,6 +192,8 @@ impl Cert {
             ocsp_urls: Vec::new(),
             crl_urls: Vec::new(),
             sha256: [0; 32],
+            serial: tbs_cert.serial_number.as_bytes().to_vec(),
+            extensions: tbs_cert.extensions.clone().unwrap_or_default(),
         };
         cert.sha256
             .copy_from_slice(&crypto::digest(Hash::Sha256, der));
@@ -186,11 +201,19 @@ impl Cert {
         let mut seen: Vec<ObjectIdentifier> = Vec::new();
         for ext in tbs_cert.extensions.iter().flatten() {
             if seen.contains(&ext.extn_id) {
-                return Err(bad(format!("extension {} appears twice", oid_name(&ext.extn_id))));
+                return Err(bad(format!(
+                    "extension {} appears twice",
+                    oid_name(&ext.extn_id)
+                )));
             }
             seen.push(ext.extn_id);
             let value = ext.extn_value.as_bytes();
-            let ext_bad = |e: der::Error| bad(format!("malformed {} extension: {e}", oid_name(&ext.extn_id)));
+            let ext_bad = |e: der::Error| {
+                bad(format!(
+                    "malformed {} extension: {e}",
+                    oid_name(&ext.extn_id)
+                ))
+            };
             match ext.extn_id {
                 rfc5280::ID_CE_BASIC_CONSTRAINTS => {
                     cert.basic_constraints = Some(Ext {
@@ -214,7 +237,9 @@ impl Cert {
                     let aia = AuthorityInfoAccessSyntax::from_der(value).map_err(ext_bad)?;
                     for desc in aia.0 {
                         if desc.access_method == rfc5280::ID_AD_OCSP {
-                            if let GeneralName::UniformResourceIdentifier(uri) = desc.access_location {
+                            if let GeneralName::UniformResourceIdentifier(uri) =
+                                desc.access_location
+                            {
                                 cert.ocsp_urls.push(uri.to_string());
                             }
                         }
@@ -223,7 +248,8 @@ impl Cert {
                 rfc5280::ID_CE_CRL_DISTRIBUTION_POINTS => {
                     let cdp = CrlDistributionPoints::from_der(value).map_err(ext_bad)?;
                     for dp in cdp.0 {
-                        if let Some(DistributionPointName::FullName(names)) = dp.distribution_point {
+                        if let Some(DistributionPointName::FullName(names)) = dp.distribution_point
+                        {
                             for name in names {
                                 if let GeneralName::UniformResourceIdentifier(uri) = name {
                                     cert.crl_urls.push(uri.to_string());
@@ -245,13 +271,20 @@ impl Cert {
 
     /// Whether Basic Constraints says cA=true.
     pub(crate) fn is_ca(&self) -> bool {
-        self.basic_constraints.as_ref().is_some_and(|bc| bc.value.ca)
+        self.basic_constraints
+            .as_ref()
+            .is_some_and(|bc| bc.value.ca)
     }
 
     /// The scheme of this certificate's own signature when checked with `issuer_key`.
     pub(crate) fn signature_scheme(&self, issuer_key: &KeyKind) -> Result<Scheme, String> {
         let oid = self.sig_alg.oid;
-        let unsupported = || format!("signature algorithm {} is not supported (SHA-1 and MD5 are refused)", oid_name(&oid));
+        let unsupported = || {
+            format!(
+                "signature algorithm {} is not supported (SHA-1 and MD5 are refused)",
+                oid_name(&oid)
+            )
+        };
         let scheme = match oid {
             rfc5912::SHA_256_WITH_RSA_ENCRYPTION => Scheme::RsaPkcs1(Hash::Sha256),
             rfc5912::SHA_384_WITH_RSA_ENCRYPTION => Scheme::RsaPkcs1(Hash::Sha384),
@@ -273,11 +306,16 @@ impl Cert {
             _ => return Err(unsupported()),
         };
         match (scheme, issuer_key) {
-            (Scheme::RsaPkcs1(_) | Scheme::RsaPss(_), KeyKind::Rsa { .. }) | (Scheme::EcdsaAsn1(..), _) => {}
+            (Scheme::RsaPkcs1(_) | Scheme::RsaPss(_), KeyKind::Rsa { .. })
+            | (Scheme::EcdsaAsn1(..), _) => {}
             _ => return Err("signature algorithm does not match the issuer's key type".into()),
         }
         if !scheme.is_supported() {
-            return Err(format!("{} with a {} key is not supported", oid_name(&oid), issuer_key.spec_name()));
+            return Err(format!(
+                "{} with a {} key is not supported",
+                oid_name(&oid),
+                issuer_key.spec_name()
+            ));
         }
         Ok(scheme)
     }
@@ -287,7 +325,12 @@ impl Cert {
     /// verify.
     pub(crate) fn verify_signed_by(&self, issuer: &Cert) -> Result<bool, String> {
         let scheme = self.signature_scheme(&issuer.key)?;
-        Ok(crypto::verify(scheme, &issuer.key_bits, &self.tbs, &self.signature))
+        Ok(crypto::verify(
+            scheme,
+            &issuer.key_bits,
+            &self.tbs,
+            &self.signature,
+        ))
     }
 
     /// Lower-case hex SHA-256 of the DER.
@@ -296,7 +339,7 @@ impl Cert {
     }
 }
 
-fn pss_hash(alg: &x509_cert::spki::AlgorithmIdentifierOwned) -> Option<Hash> {
+pub(crate) fn pss_hash(alg: &x509_cert::spki::AlgorithmIdentifierOwned) -> Option<Hash> {
     let params: PssParams = alg.parameters.as_ref()?.decode_as().ok()?;
     let hash = hash_from_oid(&params.hash?.oid)?;
     let mgf = params.mgf?;
@@ -307,14 +350,17 @@ fn pss_hash(alg: &x509_cert::spki::AlgorithmIdentifierOwned) -> Option<Hash> {
     if hash_from_oid(&mgf_hash.oid)? != hash {
         return None;
     }
-    if params.salt_len.unwrap_or(20) as usize != hash.output_len() || params.trailer.unwrap_or(1) != 1 {
+    if params.salt_len.unwrap_or(20) as usize != hash.output_len()
+        || params.trailer.unwrap_or(1) != 1
+    {
         return None;
     }
     Some(hash)
 }
 
-/// The exact bytes of `tbsCertificate` as they appear in `der`.
-fn original_tbs(der: &[u8]) -> Option<&[u8]> {
+/// The exact bytes of the first element of the outer SEQUENCE in `der`: the
+/// to-be-signed part of a certificate, CRL or OCSP response.
+pub(crate) fn original_tbs(der: &[u8]) -> Option<&[u8]> {
     let mut reader = SliceReader::new(der).ok()?;
     let _outer: der::Header = reader.decode().ok()?;
     reader.tlv_bytes().ok()
@@ -322,7 +368,10 @@ fn original_tbs(der: &[u8]) -> Option<&[u8]> {
 
 /// Decodes PEM blocks of type CERTIFICATE, or DER certificates back to back, from
 /// `bytes`. Returns the DER of each certificate.
-pub(crate) fn split_pem_or_der(bytes: &[u8], max_certificates: usize) -> Result<Vec<Vec<u8>>, String> {
+pub(crate) fn split_pem_or_der(
+    bytes: &[u8],
+    max_certificates: usize,
+) -> Result<Vec<Vec<u8>>, String> {
     let text = core::str::from_utf8(bytes).ok();
     if let Some(text) = text.filter(|t| t.contains("-----BEGIN")) {
         let mut out = Vec::new();
@@ -333,10 +382,16 @@ pub(crate) fn split_pem_or_der(bytes: &[u8], max_certificates: usize) -> Result<
             let label = &after[..label_end];
             let body_start = &after[label_end + 5..];
             let end_marker = format!("-----END {label}-----");
-            let end = body_start.find(&end_marker).ok_or_else(|| format!("PEM block {label} has no END line"))?;
+            let end = body_start
+                .find(&end_marker)
+                .ok_or_else(|| format!("PEM block {label} has no END line"))?;
             if label == "CERTIFICATE" {
-                let b64: String = body_start[..end].chars().filter(|c| !c.is_ascii_whitespace()).collect();
-                let der = base64ct::Base64::decode_vec(&b64).map_err(|_| "PEM CERTIFICATE block is not valid base64".to_owned())?;
+                let b64: String = body_start[..end]
+                    .chars()
+                    .filter(|c| !c.is_ascii_whitespace())
+                    .collect();
+                let der = base64ct::Base64::decode_vec(&b64)
+                    .map_err(|_| "PEM CERTIFICATE block is not valid base64".to_owned())?;
                 out.push(der);
                 if out.len() > max_certificates {
                     return Err(format!("more than {max_certificates} certificates"));
@@ -353,7 +408,9 @@ pub(crate) fn split_pem_or_der(bytes: &[u8], max_certificates: usize) -> Result<
     let mut rest = bytes;
     while !rest.is_empty() {
         let mut reader = SliceReader::new(rest).map_err(|e| e.to_string())?;
-        let tlv = reader.tlv_bytes().map_err(|_| "not PEM and not DER certificates".to_owned())?;
+        let tlv = reader
+            .tlv_bytes()
+            .map_err(|_| "not PEM and not DER certificates".to_owned())?;
         out.push(tlv.to_vec());
         if out.len() > max_certificates {
             return Err(format!("more than {max_certificates} certificates"));

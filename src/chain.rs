@@ -10,13 +10,24 @@ use crate::error::{err, Error, ErrorCode};
 /// (spec §4.1–4.3). `trusted` says whether a certificate is byte-identical to a
 /// trust-store certificate whose self-signature was already verified when the store
 /// was built; such a root's self-signature is not verified again.
-pub(crate) fn validate_code_signing(chain: &[Cert], trusted: &dyn Fn(&Cert) -> bool) -> Result<(), Error> {
+pub(crate) fn validate_code_signing(
+    chain: &[Cert],
+    trusted: &dyn Fn(&Cert) -> bool,
+) -> Result<(), Error> {
     let Some(last) = chain.last() else {
-        return Err(err(ErrorCode::CertificateChainMissing, "the signature carries no certificate chain (x5c is empty)"));
+        return Err(err(
+            ErrorCode::CertificateChainMissing,
+            "the signature carries no certificate chain (x5c is empty)",
+        ));
     };
     if chain.len() == 1 {
         let cert = last;
-        check_self_signature(cert, trusted, ErrorCode::ChainSingleNotSelfSigned, "the only certificate of the chain")?;
+        check_self_signature(
+            cert,
+            trusted,
+            ErrorCode::ChainSingleNotSelfSigned,
+            "the only certificate of the chain",
+        )?;
         if !cert.is_self_issued() {
             return Err(err(
                 ErrorCode::ChainSingleNotSelfIssued,
@@ -26,7 +37,10 @@ pub(crate) fn validate_code_signing(chain: &[Cert], trusted: &dyn Fn(&Cert) -> b
         return leaf_profile(cert).map_err(|e| {
             err(
                 ErrorCode::SelfSignedLeafInvalid,
-                format!("the self-signed signing certificate fails the code-signing profile: {}", e.message()),
+                format!(
+                    "the self-signed signing certificate fails the code-signing profile: {}",
+                    e.message()
+                ),
             )
         });
     }
@@ -76,7 +90,12 @@ pub(crate) fn validate_code_signing(chain: &[Cert], trusted: &dyn Fn(&Cert) -> b
             "the chain does not end in a root: its last certificate is not self-issued; include the certificates up to the self-signed root",
         ));
     }
-    check_self_signature(last, trusted, ErrorCode::ChainRootNotSelfSigned, "the root (last) certificate of the chain")?;
+    check_self_signature(
+        last,
+        trusted,
+        ErrorCode::ChainRootNotSelfSigned,
+        "the root (last) certificate of the chain",
+    )?;
 
     leaf_profile(&chain[0])?;
     for (i, cert) in chain.iter().enumerate().skip(1) {
@@ -85,14 +104,25 @@ pub(crate) fn validate_code_signing(chain: &[Cert], trusted: &dyn Fn(&Cert) -> b
     Ok(())
 }
 
-fn check_self_signature(cert: &Cert, trusted: &dyn Fn(&Cert) -> bool, code: ErrorCode, what: &str) -> Result<(), Error> {
+fn check_self_signature(
+    cert: &Cert,
+    trusted: &dyn Fn(&Cert) -> bool,
+    code: ErrorCode,
+    what: &str,
+) -> Result<(), Error> {
     if trusted(cert) {
         return Ok(());
     }
     match cert.verify_signed_by(cert) {
         Ok(true) => Ok(()),
-        Ok(false) => Err(err(code, format!("{what} is not self-signed: its signature does not verify with its own key"))),
-        Err(reason) => Err(err(ErrorCode::ChainSignatureAlgorithmUnsupported, format!("{what}: {reason}"))),
+        Ok(false) => Err(err(
+            code,
+            format!("{what} is not self-signed: its signature does not verify with its own key"),
+        )),
+        Err(reason) => Err(err(
+            ErrorCode::ChainSignatureAlgorithmUnsupported,
+            format!("{what}: {reason}"),
+        )),
     }
 }
 
@@ -105,10 +135,16 @@ pub(crate) fn leaf_profile(cert: &Cert) -> Result<(), Error> {
         return Err(err(ErrorCode::LeafKeyUsageMissing, "the signing certificate has no Key Usage extension; it needs a critical Key Usage with digitalSignature"));
     };
     if !ku.critical {
-        return Err(err(ErrorCode::LeafKeyUsageNotCritical, "the signing certificate's Key Usage extension is not marked critical"));
+        return Err(err(
+            ErrorCode::LeafKeyUsageNotCritical,
+            "the signing certificate's Key Usage extension is not marked critical",
+        ));
     }
     if !ku.value.0.contains(KeyUsages::DigitalSignature) {
-        return Err(err(ErrorCode::LeafKeyUsageLacksDigitalSignature, "the signing certificate's Key Usage lacks digitalSignature"));
+        return Err(err(
+            ErrorCode::LeafKeyUsageLacksDigitalSignature,
+            "the signing certificate's Key Usage lacks digitalSignature",
+        ));
     }
     const FORBIDDEN: [(KeyUsages, &str); 7] = [
         (KeyUsages::KeyEncipherment, "keyEncipherment"),
@@ -120,7 +156,10 @@ pub(crate) fn leaf_profile(cert: &Cert) -> Result<(), Error> {
         (KeyUsages::DecipherOnly, "decipherOnly"),
     ];
     if let Some((_, name)) = FORBIDDEN.iter().find(|(bit, _)| ku.value.0.contains(*bit)) {
-        return Err(err(ErrorCode::LeafKeyUsageForbidden, format!("the signing certificate's Key Usage has {name}, which code signing forbids")));
+        return Err(err(
+            ErrorCode::LeafKeyUsageForbidden,
+            format!("the signing certificate's Key Usage has {name}, which code signing forbids"),
+        ));
     }
     if let Some(ekus) = &cert.ext_key_usage {
         for oid in &ekus.value {
@@ -137,13 +176,18 @@ pub(crate) fn leaf_profile(cert: &Cert) -> Result<(), Error> {
                 }
                 _ => continue,
             };
-            return Err(err(ErrorCode::LeafExtendedKeyUsageForbidden, format!("the signing certificate's Extended Key Usage has {name}; use codeSigning")));
+            return Err(err(
+                ErrorCode::LeafExtendedKeyUsageForbidden,
+                format!("the signing certificate's Extended Key Usage has {name}; use codeSigning"),
+            ));
         }
     }
     match cert.key {
         KeyKind::Rsa { bits } if bits < 2048 => Err(err(
             ErrorCode::LeafKeyTooSmall,
-            format!("the signing certificate's RSA key has {bits} bits; at least 2048 are required"),
+            format!(
+                "the signing certificate's RSA key has {bits} bits; at least 2048 are required"
+            ),
         )),
         _ => Ok(()),
     }
@@ -154,19 +198,34 @@ pub(crate) fn leaf_profile(cert: &Cert) -> Result<(), Error> {
 fn ca_profile(cert: &Cert, index: usize) -> Result<(), Error> {
     let what = format!("CA certificate {} of the chain", index + 1);
     let Some(bc) = cert.basic_constraints.as_ref().filter(|bc| bc.value.ca) else {
-        return Err(err(ErrorCode::CaNotCa, format!("{what} is not a CA (Basic Constraints cA=true is missing)")));
+        return Err(err(
+            ErrorCode::CaNotCa,
+            format!("{what} is not a CA (Basic Constraints cA=true is missing)"),
+        ));
     };
     if !bc.critical {
-        return Err(err(ErrorCode::CaBasicConstraintsNotCritical, format!("{what} has a Basic Constraints extension that is not critical")));
+        return Err(err(
+            ErrorCode::CaBasicConstraintsNotCritical,
+            format!("{what} has a Basic Constraints extension that is not critical"),
+        ));
     }
     let Some(ku) = &cert.key_usage else {
-        return Err(err(ErrorCode::CaKeyUsageMissing, format!("{what} has no Key Usage extension")));
+        return Err(err(
+            ErrorCode::CaKeyUsageMissing,
+            format!("{what} has no Key Usage extension"),
+        ));
     };
     if !ku.critical {
-        return Err(err(ErrorCode::CaKeyUsageNotCritical, format!("{what} has a Key Usage extension that is not critical")));
+        return Err(err(
+            ErrorCode::CaKeyUsageNotCritical,
+            format!("{what} has a Key Usage extension that is not critical"),
+        ));
     }
     if !ku.value.0.contains(KeyUsages::KeyCertSign) {
-        return Err(err(ErrorCode::CaKeyUsageLacksKeyCertSign, format!("{what} has a Key Usage without keyCertSign")));
+        return Err(err(
+            ErrorCode::CaKeyUsageLacksKeyCertSign,
+            format!("{what} has a Key Usage without keyCertSign"),
+        ));
     }
     if let Some(path_len) = bc.value.path_len_constraint {
         let below = index - 1;

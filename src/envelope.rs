@@ -48,7 +48,11 @@ pub(crate) fn parse(bytes: &[u8], limits: &Limits) -> Result<Envelope, Error> {
     if bytes.len() > limits.max_envelope_bytes {
         return Err(err(
             ErrorCode::LimitExceeded,
-            format!("the signature envelope is {} bytes; the limit is {} bytes", bytes.len(), limits.max_envelope_bytes),
+            format!(
+                "the signature envelope is {} bytes; the limit is {} bytes",
+                bytes.len(),
+                limits.max_envelope_bytes
+            ),
         ));
     }
     let trimmed = trim_ascii(bytes);
@@ -58,9 +62,17 @@ pub(crate) fn parse(bytes: &[u8], limits: &Limits) -> Result<Envelope, Error> {
             "the envelope uses the JWS compact serialization; Notary signatures use the flattened JSON serialization",
         ));
     }
-    let value = json::parse(bytes, limits.max_json_depth, "the signature envelope", ErrorCode::EnvelopeNotJson)?;
+    let value = json::parse(
+        bytes,
+        limits.max_json_depth,
+        "the signature envelope",
+        ErrorCode::EnvelopeNotJson,
+    )?;
     let Value::Object(top) = value else {
-        return Err(err(ErrorCode::EnvelopeNotJson, "the signature envelope is not a JSON object"));
+        return Err(err(
+            ErrorCode::EnvelopeNotJson,
+            "the signature envelope is not a JSON object",
+        ));
     };
     if top.contains_key("signatures") {
         return Err(err(
@@ -69,7 +81,10 @@ pub(crate) fn parse(bytes: &[u8], limits: &Limits) -> Result<Envelope, Error> {
         ));
     }
     json::reject_case_duplicates(&top, "the signature envelope")?;
-    if let Some(extra) = top.keys().find(|k| !matches!(k.as_str(), "payload" | "protected" | "header" | "signature")) {
+    if let Some(extra) = top
+        .keys()
+        .find(|k| !matches!(k.as_str(), "payload" | "protected" | "header" | "signature"))
+    {
         return Err(err(
             ErrorCode::EnvelopeUnknownMember,
             format!("the envelope has an unknown top-level member \"{extra}\"; only payload, protected, header and signature are allowed"),
@@ -83,7 +98,10 @@ pub(crate) fn parse(bytes: &[u8], limits: &Limits) -> Result<Envelope, Error> {
     let payload = decode_url(&payload_b64, "payload")?;
     let signature = decode_url(&signature_b64, "signature")?;
     if signature.is_empty() {
-        return Err(err(ErrorCode::SignatureEmpty, "the envelope's signature is empty"));
+        return Err(err(
+            ErrorCode::SignatureEmpty,
+            "the envelope's signature is empty",
+        ));
     }
 
     let Some(Value::Object(header)) = top.get("header") else {
@@ -99,23 +117,37 @@ pub(crate) fn parse(bytes: &[u8], limits: &Limits) -> Result<Envelope, Error> {
         ));
     };
     if entries.is_empty() {
-        return Err(err(ErrorCode::CertificateChainMissing, "the envelope's x5c certificate chain is empty"));
+        return Err(err(
+            ErrorCode::CertificateChainMissing,
+            "the envelope's x5c certificate chain is empty",
+        ));
     }
     if entries.len() > limits.max_certificates {
         return Err(err(
             ErrorCode::LimitExceeded,
-            format!("the x5c chain has {} certificates; the limit is {}", entries.len(), limits.max_certificates),
+            format!(
+                "the x5c chain has {} certificates; the limit is {}",
+                entries.len(),
+                limits.max_certificates
+            ),
         ));
     }
     let mut x5c = Vec::with_capacity(entries.len());
     for (i, entry) in entries.iter().enumerate() {
         let Value::String(text) = entry else {
-            return Err(err(ErrorCode::CertificateChainMissing, format!("x5c entry {} is not a string", i + 1)));
+            return Err(err(
+                ErrorCode::CertificateChainMissing,
+                format!("x5c entry {} is not a string", i + 1),
+            ));
         };
         if text.len() > limits.max_certificate_bytes.saturating_mul(4) / 3 + 4 {
             return Err(err(
                 ErrorCode::LimitExceeded,
-                format!("x5c entry {} is larger than the {}-byte certificate limit", i + 1, limits.max_certificate_bytes),
+                format!(
+                    "x5c entry {} is larger than the {}-byte certificate limit",
+                    i + 1,
+                    limits.max_certificate_bytes
+                ),
             ));
         }
         let der = Base64::decode_vec(text).map_err(|_| {
@@ -130,10 +162,16 @@ pub(crate) fn parse(bytes: &[u8], limits: &Limits) -> Result<Envelope, Error> {
     let timestamp = match header.get(TIMESTAMP_SIGNATURE) {
         None => None,
         Some(Value::String(text)) => Some(Base64::decode_vec(text).map_err(|_| {
-            err(ErrorCode::TimestampSignatureInvalid, "the timestamp countersignature is not standard base64 with padding")
+            err(
+                ErrorCode::TimestampSignatureInvalid,
+                "the timestamp countersignature is not standard base64 with padding",
+            )
         })?),
         Some(_) => {
-            return Err(err(ErrorCode::TimestampSignatureInvalid, "the timestamp countersignature is not a string"));
+            return Err(err(
+                ErrorCode::TimestampSignatureInvalid,
+                "the timestamp countersignature is not a string",
+            ));
         }
     };
     let signing_agent = header
@@ -161,8 +199,14 @@ fn b64url_member(top: &serde_json::Map<String, Value>, name: &str) -> Result<Str
             format!("the envelope's \"{name}\" contains a '.', which base64url never does"),
         )),
         Some(Value::String(s)) => Ok(s.clone()),
-        Some(_) => Err(err(ErrorCode::EnvelopeMemberInvalid, format!("the envelope's \"{name}\" is not a string"))),
-        None => Err(err(ErrorCode::EnvelopeMemberInvalid, format!("the envelope has no \"{name}\" member"))),
+        Some(_) => Err(err(
+            ErrorCode::EnvelopeMemberInvalid,
+            format!("the envelope's \"{name}\" is not a string"),
+        )),
+        None => Err(err(
+            ErrorCode::EnvelopeMemberInvalid,
+            format!("the envelope has no \"{name}\" member"),
+        )),
     }
 }
 
@@ -176,8 +220,14 @@ fn decode_url(text: &str, name: &str) -> Result<Vec<u8>, Error> {
 }
 
 fn trim_ascii(bytes: &[u8]) -> &[u8] {
-    let start = bytes.iter().position(|b| !b.is_ascii_whitespace()).unwrap_or(bytes.len());
-    let end = bytes.iter().rposition(|b| !b.is_ascii_whitespace()).map_or(start, |e| e + 1);
+    let start = bytes
+        .iter()
+        .position(|b| !b.is_ascii_whitespace())
+        .unwrap_or(bytes.len());
+    let end = bytes
+        .iter()
+        .rposition(|b| !b.is_ascii_whitespace())
+        .map_or(start, |e| e + 1);
     &bytes[start..end]
 }
 

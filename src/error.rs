@@ -275,10 +275,6 @@ error_codes! {
     PluginUnavailable => "plugin_unavailable", Some("PLUG-02");
     /// `io.cncf.notary.verificationPluginMinVersion` is not a SemVer string.
     PluginMinVersionInvalid => "plugin_min_version_invalid", Some("PLUG-03");
-    /// The signature needs a newer plugin than this verifier implements.
-    PluginVersionTooLow => "plugin_version_too_low", Some("PLUG-04");
-    /// An extended attribute was not processed by the plugin equivalent.
-    PluginAttributeNotProcessed => "plugin_attribute_not_processed", Some("PLUG-07");
 
     // --- trust policy ---
     /// Policy `version` missing or not "1.0".

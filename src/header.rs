@@ -22,9 +22,18 @@ pub(crate) const SIGNING_TIME: &str = "io.cncf.notary.signingTime";
 pub(crate) const AUTHENTIC_SIGNING_TIME: &str = "io.cncf.notary.authenticSigningTime";
 pub(crate) const EXPIRY: &str = "io.cncf.notary.expiry";
 pub(crate) const VERIFICATION_PLUGIN: &str = "io.cncf.notary.verificationPlugin";
-pub(crate) const VERIFICATION_PLUGIN_MIN_VERSION: &str = "io.cncf.notary.verificationPluginMinVersion";
+pub(crate) const VERIFICATION_PLUGIN_MIN_VERSION: &str =
+    "io.cncf.notary.verificationPluginMinVersion";
 
-const STANDARD: [&str; 7] = [ALG, CTY, CRIT, SIGNING_SCHEME, SIGNING_TIME, AUTHENTIC_SIGNING_TIME, EXPIRY];
+const STANDARD: [&str; 7] = [
+    ALG,
+    CTY,
+    CRIT,
+    SIGNING_SCHEME,
+    SIGNING_TIME,
+    AUTHENTIC_SIGNING_TIME,
+    EXPIRY,
+];
 
 /// A signing scheme.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -74,15 +83,26 @@ pub(crate) struct ProtectedHeader {
 impl ProtectedHeader {
     /// An extended attribute's value.
     pub(crate) fn extended(&self, key: &str) -> Option<&Value> {
-        self.extended.iter().find(|(k, _, _)| k == key).map(|(_, v, _)| v)
+        self.extended
+            .iter()
+            .find(|(k, _, _)| k == key)
+            .map(|(_, v, _)| v)
     }
 }
 
 /// Stage 1: JSON object with no duplicate members and a supported `alg`.
 pub(crate) fn parse_raw(protected: &[u8], limits: &Limits) -> Result<RawHeader, Error> {
-    let value = json::parse(protected, limits.max_json_depth, "the protected header", ErrorCode::HeaderInvalid)?;
+    let value = json::parse(
+        protected,
+        limits.max_json_depth,
+        "the protected header",
+        ErrorCode::HeaderInvalid,
+    )?;
     let Value::Object(map) = value else {
-        return Err(err(ErrorCode::HeaderInvalid, "the protected header is not a JSON object"));
+        return Err(err(
+            ErrorCode::HeaderInvalid,
+            "the protected header is not a JSON object",
+        ));
     };
     json::reject_case_duplicates(&map, "the protected header")?;
     let alg = match map.get(ALG) {
@@ -101,7 +121,10 @@ fn string_field<'a>(map: &'a Map<String, Value>, key: &str) -> Result<Option<&'a
     match map.get(key) {
         None => Ok(None),
         Some(Value::String(s)) => Ok(Some(s)),
-        Some(_) => Err(err(ErrorCode::HeaderInvalid, format!("protected header \"{key}\" is not a string"))),
+        Some(_) => Err(err(
+            ErrorCode::HeaderInvalid,
+            format!("protected header \"{key}\" is not a string"),
+        )),
     }
 }
 
@@ -126,10 +149,17 @@ pub(crate) fn validate(raw: &RawHeader) -> Result<ProtectedHeader, Error> {
         Some(Value::String(cty)) => {
             return Err(err(
                 ErrorCode::ContentTypeInvalid,
-                format!("content type \"{cty}\" is not the Notary payload type {PAYLOAD_CONTENT_TYPE}"),
+                format!(
+                    "content type \"{cty}\" is not the Notary payload type {PAYLOAD_CONTENT_TYPE}"
+                ),
             ))
         }
-        _ => return Err(err(ErrorCode::ContentTypeInvalid, format!("the protected header has no \"cty\"; it must be {PAYLOAD_CONTENT_TYPE}"))),
+        _ => {
+            return Err(err(
+                ErrorCode::ContentTypeInvalid,
+                format!("the protected header has no \"cty\"; it must be {PAYLOAD_CONTENT_TYPE}"),
+            ))
+        }
     };
     let scheme = match string_field(map, SIGNING_SCHEME) {
         Ok(Some("notary.x509")) => SigningScheme::X509,
@@ -148,9 +178,17 @@ pub(crate) fn validate(raw: &RawHeader) -> Result<ProtectedHeader, Error> {
     let signing_time = match scheme {
         SigningScheme::X509 => {
             if authentic_time.is_some() {
-                return Err(err(ErrorCode::AuthenticSigningTimeUnexpected, "a notary.x509 signature must not carry io.cncf.notary.authenticSigningTime"));
+                return Err(err(
+                    ErrorCode::AuthenticSigningTimeUnexpected,
+                    "a notary.x509 signature must not carry io.cncf.notary.authenticSigningTime",
+                ));
             }
-            signing_time.ok_or_else(|| err(ErrorCode::SigningTimeMissing, "a notary.x509 signature must carry io.cncf.notary.signingTime"))?
+            signing_time.ok_or_else(|| {
+                err(
+                    ErrorCode::SigningTimeMissing,
+                    "a notary.x509 signature must carry io.cncf.notary.signingTime",
+                )
+            })?
         }
         SigningScheme::SigningAuthority => {
             if signing_time.is_some() {
@@ -163,15 +201,35 @@ pub(crate) fn validate(raw: &RawHeader) -> Result<ProtectedHeader, Error> {
     };
 
     let crit = match map.get(CRIT) {
-        None => return Err(err(ErrorCode::CritMissing, "the protected header has no \"crit\" list")),
+        None => {
+            return Err(err(
+                ErrorCode::CritMissing,
+                "the protected header has no \"crit\" list",
+            ))
+        }
         Some(Value::Array(items)) => items
             .iter()
-            .map(|v| v.as_str().ok_or_else(|| err(ErrorCode::HeaderInvalid, "protected header \"crit\" has a non-string entry")))
+            .map(|v| {
+                v.as_str().ok_or_else(|| {
+                    err(
+                        ErrorCode::HeaderInvalid,
+                        "protected header \"crit\" has a non-string entry",
+                    )
+                })
+            })
             .collect::<Result<Vec<&str>, Error>>()?,
-        Some(_) => return Err(err(ErrorCode::HeaderInvalid, "protected header \"crit\" is not an array of strings")),
+        Some(_) => {
+            return Err(err(
+                ErrorCode::HeaderInvalid,
+                "protected header \"crit\" is not an array of strings",
+            ))
+        }
     };
     if crit.is_empty() {
-        return Err(err(ErrorCode::CritMissing, "the protected header's \"crit\" list is empty"));
+        return Err(err(
+            ErrorCode::CritMissing,
+            "the protected header's \"crit\" list is empty",
+        ));
     }
     check_crit(map, &crit, scheme, expiry.is_some())?;
 
@@ -181,8 +239,18 @@ pub(crate) fn validate(raw: &RawHeader) -> Result<ProtectedHeader, Error> {
         .map(|(k, v)| (k.clone(), v.clone(), crit.contains(&k.as_str())))
         .collect();
 
-    let verification_plugin = plugin_header(map, &crit, VERIFICATION_PLUGIN, ErrorCode::PluginNameInvalid)?;
-    let plugin_min_version = plugin_header(map, &crit, VERIFICATION_PLUGIN_MIN_VERSION, ErrorCode::PluginMinVersionInvalid)?;
+    let verification_plugin = plugin_header(
+        map,
+        &crit,
+        VERIFICATION_PLUGIN,
+        ErrorCode::PluginNameInvalid,
+    )?;
+    let plugin_min_version = plugin_header(
+        map,
+        &crit,
+        VERIFICATION_PLUGIN_MIN_VERSION,
+        ErrorCode::PluginMinVersionInvalid,
+    )?;
     if let Some(min) = &plugin_min_version {
         if semver::Version::parse(min).is_err() {
             return Err(err(
@@ -216,7 +284,10 @@ pub(crate) fn validate(raw: &RawHeader) -> Result<ProtectedHeader, Error> {
         if expiry.instant <= signing_time.instant {
             return Err(err(
                 ErrorCode::ExpiryBeforeSigningTime,
-                format!("the signature's expiry {} is not later than its signing time {}", expiry.text, signing_time.text),
+                format!(
+                    "the signature's expiry {} is not later than its signing time {}",
+                    expiry.text, signing_time.text
+                ),
             ));
         }
     }
@@ -233,22 +304,40 @@ pub(crate) fn validate(raw: &RawHeader) -> Result<ProtectedHeader, Error> {
     })
 }
 
-fn plugin_header(map: &Map<String, Value>, crit: &[&str], key: &str, code: ErrorCode) -> Result<Option<String>, Error> {
+fn plugin_header(
+    map: &Map<String, Value>,
+    crit: &[&str],
+    key: &str,
+    code: ErrorCode,
+) -> Result<Option<String>, Error> {
     let Some(value) = map.get(key) else {
         return Ok(None);
     };
     let text = value
         .as_str()
         .filter(|s| !s.trim().is_empty())
-        .ok_or_else(|| err(code, format!("protected header \"{key}\" must be a non-blank string")))?;
+        .ok_or_else(|| {
+            err(
+                code,
+                format!("protected header \"{key}\" must be a non-blank string"),
+            )
+        })?;
     if !crit.contains(&key) {
-        return Err(err(ErrorCode::PluginHeaderNotCritical, format!("protected header \"{key}\" must be listed in \"crit\"")));
+        return Err(err(
+            ErrorCode::PluginHeaderNotCritical,
+            format!("protected header \"{key}\" must be listed in \"crit\""),
+        ));
     }
     Ok(Some(text.to_owned()))
 }
 
 /// The `crit` walk of notation-core-go (spec §1.4.1, HDR-05…HDR-11).
-fn check_crit(map: &Map<String, Value>, crit: &[&str], scheme: SigningScheme, has_expiry: bool) -> Result<(), Error> {
+fn check_crit(
+    map: &Map<String, Value>,
+    crit: &[&str],
+    scheme: SigningScheme,
+    has_expiry: bool,
+) -> Result<(), Error> {
     let mut must: Vec<&str> = vec![SIGNING_SCHEME];
     if has_expiry {
         must.push(EXPIRY);
@@ -269,7 +358,10 @@ fn check_crit(map: &Map<String, Value>, crit: &[&str], scheme: SigningScheme, ha
             ));
         }
         if consumed.contains(entry) {
-            return Err(err(ErrorCode::CritDuplicate, format!("\"crit\" lists \"{entry}\" more than once")));
+            return Err(err(
+                ErrorCode::CritDuplicate,
+                format!("\"crit\" lists \"{entry}\" more than once"),
+            ));
         }
         if STANDARD.contains(entry) || !map.contains_key(*entry) {
             return Err(err(

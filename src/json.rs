@@ -25,8 +25,12 @@ pub(crate) fn parse(
     }
     .deserialize(&mut de)
     .map_err(|e| classify(e, what, syntax_code))?;
-    de.end()
-        .map_err(|_| err(syntax_code, format!("{what}: unexpected bytes after the JSON value")))?;
+    de.end().map_err(|_| {
+        err(
+            syntax_code,
+            format!("{what}: unexpected bytes after the JSON value"),
+        )
+    })?;
     Ok(value)
 }
 
@@ -61,7 +65,9 @@ pub(crate) fn reject_case_duplicates(object: &Map<String, Value>, what: &str) ->
         if seen.contains(&folded) {
             return Err(err(
                 ErrorCode::JsonDuplicateMember,
-                format!("{what}: member \"{key}\" appears more than once (names differ only in case)"),
+                format!(
+                    "{what}: member \"{key}\" appears more than once (names differ only in case)"
+                ),
             ));
         }
         seen.push(folded);
@@ -167,7 +173,10 @@ mod tests {
 
     #[test]
     fn rejects_duplicates_at_any_depth() {
-        assert_eq!(p(r#"{"a":1,"a":2}"#).unwrap_err().code(), ErrorCode::JsonDuplicateMember);
+        assert_eq!(
+            p(r#"{"a":1,"a":2}"#).unwrap_err().code(),
+            ErrorCode::JsonDuplicateMember
+        );
         assert_eq!(
             p(r#"{"a":{"b":1,"b":1}}"#).unwrap_err().code(),
             ErrorCode::JsonDuplicateMember
@@ -176,8 +185,14 @@ mod tests {
 
     #[test]
     fn rejects_trailing_bytes_and_bad_syntax() {
-        assert_eq!(p(r#"{"a":1} x"#).unwrap_err().code(), ErrorCode::EnvelopeNotJson);
-        assert_eq!(p(r#"{"a":1"#).unwrap_err().code(), ErrorCode::EnvelopeNotJson);
+        assert_eq!(
+            p(r#"{"a":1} x"#).unwrap_err().code(),
+            ErrorCode::EnvelopeNotJson
+        );
+        assert_eq!(
+            p(r#"{"a":1"#).unwrap_err().code(),
+            ErrorCode::EnvelopeNotJson
+        );
         assert!(p("{\"a\":1}\n  ").is_ok());
     }
 

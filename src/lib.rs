@@ -12,8 +12,10 @@
 //! | [`verifier`] | [`Verifier`] and [`Request`]: the verification algorithm |
 //! | [`outcome`] | [`Outcome`]: verdict, per-check results, signature facts (JSON) |
 //! | [`error`] | [`ErrorCode`]: stable codes tied to the rejection catalogue |
+//! | `ffi` | the C ABI (`include/verify.h`), feature `ffi` (default) |
 //!
 //! Crypto backend (exactly one): feature `aws-lc` (default) or `ring` (WASM).
+//! Feature `ffi` (default) exports the C ABI from `libverify.{so,a}`.
 //!
 //! ```
 //! use verify::{Descriptor, OciTrustPolicy, Request, Time, TrustStore, Verifier};
@@ -46,28 +48,35 @@
 //! assert_eq!(outcome.error.unwrap().rule, Some("JWS-03"));
 //! # Ok::<(), verify::Error>(())
 //! ```
-#![forbid(unsafe_code)]
+#![deny(unsafe_code)]
 #![deny(missing_docs)]
 
 mod alg;
 pub mod aws;
 mod cert;
 mod chain;
+mod crl;
 #[doc(hidden)]
 pub mod crypto;
 mod envelope;
 pub mod error;
+#[cfg(feature = "ffi")]
+#[allow(unsafe_code)]
+pub mod ffi;
 mod header;
 mod identity;
 mod json;
 mod limits;
+mod ocsp;
 pub mod outcome;
 mod payload;
 pub mod policy;
 pub mod revocation;
+mod signed_data;
 pub mod store;
 mod time;
 mod timestamp;
+mod tsa_chain;
 pub mod verifier;
 
 pub use alg::Algorithm;
@@ -75,10 +84,17 @@ pub use envelope::JWS_MEDIA_TYPE;
 pub use error::{Error, ErrorCode};
 pub use header::{SigningScheme, PAYLOAD_CONTENT_TYPE};
 pub use limits::Limits;
-pub use outcome::{Check, CheckResult, Failure, Outcome, SignatureFacts, Status, Verdict};
+pub use outcome::{
+    Check, CheckResult, Failure, Outcome, SignatureFacts, Status, TimestampFacts, Verdict,
+};
 pub use payload::Descriptor;
 pub use policy::{BlobTrustPolicy, OciTrustPolicy};
 pub use revocation::RevocationEvidence;
 pub use store::TrustStore;
 pub use time::{HeaderTime, Time};
 pub use verifier::{inspect, Request, Target, Verifier};
+
+/// The README's examples are compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

@@ -184,6 +184,26 @@ pub struct SignatureFacts {
     /// AWS Signer specifics, for signatures naming the AWS Signer plugin.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub aws: Option<AwsSignature>,
+    /// The RFC 3161 timestamp countersignature as its token states it (read, not
+    /// verified: the `authenticTimestamp` check says whether it verified).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timestamp: Option<TimestampFacts>,
+}
+
+/// What an RFC 3161 timestamp token states.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TimestampFacts {
+    /// genTime, RFC 3339.
+    pub gen_time: String,
+    /// genTime − accuracy, RFC 3339.
+    pub lower: String,
+    /// genTime + accuracy, RFC 3339.
+    pub upper: String,
+    /// The certificates the token carries, signing certificate first: the
+    /// timestamp authority's chain, with the OCSP and CRL URLs a host fetches
+    /// revocation evidence from.
+    pub certificates: Vec<CertificateFacts>,
 }
 
 /// The outcome of [`crate::Verifier::verify`].
@@ -225,13 +245,14 @@ impl Outcome {
 
     /// Failures that were only logged (the policy's action was `log`).
     pub fn logged(&self) -> impl Iterator<Item = &CheckResult> {
-        self.checks
-            .iter()
-            .filter(|c| c.action == Action::Log && matches!(c.status, Status::Failed | Status::Unavailable))
+        self.checks.iter().filter(|c| {
+            c.action == Action::Log && matches!(c.status, Status::Failed | Status::Unavailable)
+        })
     }
 
     /// The outcome as JSON.
     pub fn to_json(&self) -> String {
-        serde_json::to_string(self).unwrap_or_else(|e| format!("{{\"error\":\"outcome serialization failed: {e}\"}}"))
+        serde_json::to_string(self)
+            .unwrap_or_else(|e| format!("{{\"error\":\"outcome serialization failed: {e}\"}}"))
     }
 }

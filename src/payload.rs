@@ -41,6 +41,16 @@ impl Descriptor {
             artifact_type: None,
         }
     }
+
+    /// The descriptor of `content` (for example a manifest's bytes): its SHA-256
+    /// digest and size.
+    pub fn of_content(media_type: impl Into<String>, content: &[u8]) -> Self {
+        let digest = format!(
+            "sha256:{}",
+            crypto::hex(&crypto::digest(crypto::Hash::Sha256, content))
+        );
+        Self::new(media_type, digest, content.len() as u64)
+    }
 }
 
 /// Parses the payload into its target descriptor.
@@ -48,13 +58,24 @@ pub(crate) fn parse(payload: &[u8], limits: &Limits) -> Result<Descriptor, Error
     if payload.is_empty() {
         return Err(err(ErrorCode::PayloadEmpty, "the signed payload is empty"));
     }
-    let value = json::parse(payload, limits.max_json_depth, "the signed payload", ErrorCode::PayloadNotObject)?;
+    let value = json::parse(
+        payload,
+        limits.max_json_depth,
+        "the signed payload",
+        ErrorCode::PayloadNotObject,
+    )?;
     let Value::Object(mut top) = value else {
-        return Err(err(ErrorCode::PayloadNotObject, "the signed payload is not a JSON object"));
+        return Err(err(
+            ErrorCode::PayloadNotObject,
+            "the signed payload is not a JSON object",
+        ));
     };
     json::reject_case_duplicates(&top, "the signed payload")?;
     let Some(target) = top.remove("targetArtifact") else {
-        return Err(err(ErrorCode::PayloadInvalid, "the signed payload has no \"targetArtifact\" descriptor"));
+        return Err(err(
+            ErrorCode::PayloadInvalid,
+            "the signed payload has no \"targetArtifact\" descriptor",
+        ));
     };
     if let Value::Object(fields) = &target {
         json::reject_case_duplicates(fields, "the signed targetArtifact")?;
@@ -79,36 +100,64 @@ pub(crate) fn match_descriptor(signed: &Descriptor, artifact: &Descriptor) -> Re
         return Err(mismatch("digest", &signed.digest, &artifact.digest));
     }
     if signed.media_type != artifact.media_type {
-        return Err(mismatch("media type", &signed.media_type, &artifact.media_type));
+        return Err(mismatch(
+            "media type",
+            &signed.media_type,
+            &artifact.media_type,
+        ));
     }
     if signed.size != artifact.size {
-        return Err(mismatch("size", &signed.size.to_string(), &artifact.size.to_string()));
+        return Err(mismatch(
+            "size",
+            &signed.size.to_string(),
+            &artifact.size.to_string(),
+        ));
     }
     Ok(())
 }
 
 /// Blob: digest (with the hash `alg` implies), size and optional media type
 /// (PAY-04, PAY-05).
-pub(crate) fn match_blob(signed: &Descriptor, alg: Algorithm, blob: &[u8], media_type: Option<&str>) -> Result<(), Error> {
+pub(crate) fn match_blob(
+    signed: &Descriptor,
+    alg: Algorithm,
+    blob: &[u8],
+    media_type: Option<&str>,
+) -> Result<(), Error> {
     let hash = alg.hash();
-    let digest = format!("{}:{}", hash.oci_name(), crypto::hex(&crypto::digest(hash, blob)));
+    let digest = format!(
+        "{}:{}",
+        hash.oci_name(),
+        crypto::hex(&crypto::digest(hash, blob))
+    );
     if signed.digest != digest {
         return Err(err(
             ErrorCode::BlobMismatch,
-            format!("the blob's {} digest is {digest} but the signature is for {}", hash.oci_name(), signed.digest),
+            format!(
+                "the blob's {} digest is {digest} but the signature is for {}",
+                hash.oci_name(),
+                signed.digest
+            ),
         ));
     }
     if signed.size != blob.len() as u64 {
         return Err(err(
             ErrorCode::BlobMismatch,
-            format!("the blob is {} bytes but the signature is for {} bytes", blob.len(), signed.size),
+            format!(
+                "the blob is {} bytes but the signature is for {} bytes",
+                blob.len(),
+                signed.size
+            ),
         ));
     }
     if let Some(expected) = media_type {
         if expected != signed.media_type {
             return Err(err(
                 ErrorCode::BlobMediaTypeMismatch,
-                format!("the signature is for media type {}, not {expected}", signed.media_type),
+                format!(
+                    "the signature is for media type {}, not {expected}",
+                    signed.media_type
+                ),
             ));
         }
     }
@@ -116,7 +165,10 @@ pub(crate) fn match_blob(signed: &Descriptor, alg: Algorithm, blob: &[u8], media
 }
 
 /// Every required `key=value` must be among the signed annotations (PAY-06).
-pub(crate) fn match_user_metadata(signed: &Descriptor, required: &BTreeMap<String, String>) -> Result<(), Error> {
+pub(crate) fn match_user_metadata(
+    signed: &Descriptor,
+    required: &BTreeMap<String, String>,
+) -> Result<(), Error> {
     for (key, value) in required {
         match signed.annotations.get(key) {
             Some(actual) if actual == value => {}

@@ -16,7 +16,8 @@ use crate::policy::{StoreRef, StoreType};
 /// The built-in AWS Signer commercial-partition root (PEM).
 pub const AWS_SIGNER_ROOT_PEM: &[u8] = include_bytes!("../certs/aws-signer-notation-root.crt");
 /// The built-in AWS Signer GovCloud root (PEM).
-pub const AWS_US_GOV_SIGNER_ROOT_PEM: &[u8] = include_bytes!("../certs/aws-us-gov-signer-notation-root.crt");
+pub const AWS_US_GOV_SIGNER_ROOT_PEM: &[u8] =
+    include_bytes!("../certs/aws-us-gov-signer-notation-root.crt");
 /// Store name of the built-in commercial root: `signingAuthority:aws-signer-ts`.
 pub const AWS_SIGNER_STORE: &str = "signingAuthority:aws-signer-ts";
 /// Store name of the built-in GovCloud root: `signingAuthority:aws-us-gov-signer-ts`.
@@ -48,14 +49,13 @@ impl TrustStore {
     /// (`signingAuthority:aws-signer-ts`, `signingAuthority:aws-us-gov-signer-ts`).
     pub fn new() -> Self {
         let mut store = Self::empty();
-        for (name, pem) in [(AWS_SIGNER_STORE, AWS_SIGNER_ROOT_PEM), (AWS_US_GOV_SIGNER_STORE, AWS_US_GOV_SIGNER_ROOT_PEM)] {
-            if let Err(e) = store.add(name, pem) {
-                // The bundled roots are pinned by tests; a failure here is a build defect.
-                store.stores.insert(
-                    StoreRef::parse(name).unwrap_or_else(|_| unreachable_store()),
-                    Entry::Broken(err(ErrorCode::Internal, format!("built-in AWS Signer root failed to load: {}", e.message()))),
-                );
-            }
+        for (name, pem) in [
+            (AWS_SIGNER_STORE, AWS_SIGNER_ROOT_PEM),
+            (AWS_US_GOV_SIGNER_STORE, AWS_US_GOV_SIGNER_ROOT_PEM),
+        ] {
+            // Cannot fail (a test pins both roots); if it did, `add` marks the store
+            // broken and verification against it reports why.
+            let _ = store.add(name, pem);
         }
         store
     }
@@ -82,7 +82,11 @@ impl TrustStore {
         match self.load(&store_ref, bytes) {
             Ok(certs) => {
                 let count = certs.len();
-                match self.stores.entry(store_ref).or_insert_with(|| Entry::Loaded(Vec::new())) {
+                match self
+                    .stores
+                    .entry(store_ref)
+                    .or_insert_with(|| Entry::Loaded(Vec::new()))
+                {
                     Entry::Loaded(existing) => {
                         for cert in certs {
                             if !existing.iter().any(|c| c.der == cert.der) {
@@ -116,12 +120,18 @@ impl TrustStore {
 
     fn load(&mut self, store: &StoreRef, bytes: &[u8]) -> Result<Vec<Arc<Cert>>, Error> {
         let ders = split_pem_or_der(bytes, 1000).map_err(|reason| {
-            err(ErrorCode::StoreFileInvalid, format!("trust store {store}: a file is not PEM or DER certificates ({reason})"))
+            err(
+                ErrorCode::StoreFileInvalid,
+                format!("trust store {store}: a file is not PEM or DER certificates ({reason})"),
+            )
         })?;
         let mut out = Vec::with_capacity(ders.len());
         for (i, der) in ders.iter().enumerate() {
             if der.len() > self.limits.max_certificate_bytes {
-                return Err(err(ErrorCode::LimitExceeded, format!("trust store {store}: certificate {} is too large", i + 1)));
+                return Err(err(
+                    ErrorCode::LimitExceeded,
+                    format!("trust store {store}: certificate {} is too large", i + 1),
+                ));
             }
             let cert = Cert::parse(der, &format!("trust store {store} certificate {}", i + 1))
                 .map_err(|e| err(ErrorCode::StoreFileInvalid, e.message().to_owned()))?;
@@ -139,7 +149,10 @@ impl TrustStore {
                     if !(self_signed && cert.is_self_issued() && cert.is_ca()) {
                         return Err(err(
                             ErrorCode::StoreCertificateNotRoot,
-                            format!("trust store {store}: certificate {} is not a self-signed root CA", i + 1),
+                            format!(
+                                "trust store {store}: certificate {} is not a self-signed root CA",
+                                i + 1
+                            ),
                         ));
                     }
                 }
@@ -173,9 +186,127 @@ impl TrustStore {
     }
 }
 
-fn unreachable_store() -> StoreRef {
-    StoreRef {
-        store_type: StoreType::SigningAuthority,
-        name: "aws-signer-ts".into(),
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fingerprints(store: &TrustStore, name: &str) -> Vec<String> {
+        let store_ref = StoreRef::parse(name).unwrap();
+        store
+            .lookup(&store_ref)
+            .unwrap()
+            .iter()
+            .map(|c| c.fingerprint())
+            .collect()
+    }
+
+    #[test]
+    fn bundled_aws_roots_are_pinned() {
+        let store = TrustStore::new();
+        assert_eq!(
+            fingerprints(&store, AWS_SIGNER_STORE),
+            ["90a87d0543c3f094dbff9589b6649affe2f3d6e0f308799be2258461c686473f"]
+        );
+        assert_eq!(
+            fingerprints(&store, AWS_US_GOV_SIGNER_STORE),
+            ["673653ab76f41a10546cdeb4107ecd6df2c15c2c9a0d32ed97d271b4436fc3e8"]
+        );
+        for name in [AWS_SIGNER_STORE, AWS_US_GOV_SIGNER_STORE] {
+            let certs = store.lookup(&StoreRef::parse(name).unwrap()).unwrap();
+            assert!(
+                store.is_verified_root(&certs[0]),
+                "{name} self-signature verified at load"
+            );
+        }
+    }
+
+    #[test]
+    fn empty_store_has_no_aws_roots() {
+        let store = TrustStore::empty();
+        let e = store
+            .lookup(&StoreRef::parse(AWS_SIGNER_STORE).unwrap())
+            .unwrap_err();
+        assert_eq!(e.code(), ErrorCode::StoreUnavailable);
+    }
+
+    #[test]
+    fn store_04_unparsable_file_marks_store_broken() {
+        let mut store = TrustStore::empty();
+        assert_eq!(
+            store.add("ca:x", b"not a certificate").unwrap_err().code(),
+            ErrorCode::StoreFileInvalid
+        );
+        let e = store.lookup(&StoreRef::parse("ca:x").unwrap()).unwrap_err();
+        assert_eq!(e.code(), ErrorCode::StoreFileInvalid);
+        assert_eq!(store.add("ca:x", AWS_SIGNER_ROOT_PEM).unwrap(), 1);
+        assert!(
+            store.lookup(&StoreRef::parse("ca:x").unwrap()).is_err(),
+            "a broken store stays broken"
+        );
+    }
+
+    fn pki(name: &str) -> Vec<u8> {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/pki/certs")
+            .join(name);
+        std::fs::read(path).unwrap()
+    }
+
+    #[test]
+    fn store_06_ca_store_certificate_neither_ca_nor_self_signed() {
+        let mut store = TrustStore::empty();
+        let e = store.add("ca:leafy", &pki("leaf-es256.pem")).unwrap_err();
+        assert_eq!(e.code(), ErrorCode::StoreCertificateNotCa);
+        assert_eq!(
+            store.add("ca:intermediate", &pki("rsa-int.pem")).unwrap(),
+            1,
+            "CAs may be pinned"
+        );
+        assert_eq!(
+            store
+                .add("ca:self-signed-leaf", &pki("selfsigned-es256.pem"))
+                .unwrap(),
+            1
+        );
+    }
+
+    #[test]
+    fn store_07_tsa_store_certificate_not_a_root() {
+        let mut store = TrustStore::empty();
+        for not_root in ["rsa-int.pem", "selfsigned-es256.pem", "leaf-es256.pem"] {
+            let e = store.add("tsa:t", &pki(not_root)).unwrap_err();
+            assert_eq!(e.code(), ErrorCode::StoreCertificateNotRoot, "{not_root}");
+        }
+        assert_eq!(store.add("tsa:root", &pki("rsa-root.pem")).unwrap(), 1);
+    }
+
+    #[test]
+    fn store_01_malformed_reference() {
+        let mut store = TrustStore::empty();
+        for bad in ["ca", "x509:name", "ca:", "ca:bad/name", "CA:name"] {
+            assert_eq!(
+                store.add(bad, AWS_SIGNER_ROOT_PEM).unwrap_err().code(),
+                ErrorCode::StoreReferenceInvalid,
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn aws_store_names_add_to_the_bundled_root() {
+        let mut store = TrustStore::new();
+        assert_eq!(
+            store
+                .add(AWS_SIGNER_STORE, AWS_US_GOV_SIGNER_ROOT_PEM)
+                .unwrap(),
+            1
+        );
+        assert_eq!(fingerprints(&store, AWS_SIGNER_STORE).len(), 2);
+        store.add(AWS_SIGNER_STORE, AWS_SIGNER_ROOT_PEM).unwrap();
+        assert_eq!(
+            fingerprints(&store, AWS_SIGNER_STORE).len(),
+            2,
+            "duplicates are not added twice"
+        );
     }
 }

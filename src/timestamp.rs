@@ -1,10 +1,111 @@
-//! RFC 3161 timestamp countersignatures (spec §9).
+//! RFC 3161 timestamp countersignatures (spec §9): the `TimeStampToken` in
+//! `io.cncf.notary.timestampSignature`, a CMS SignedData over a TSTInfo, verified
+//! the way tspclient-go verifies it.
 
 use std::sync::Arc;
 
-use crate::cert::Cert;
+use cms::content_info::{CmsVersion, ContentInfo};
+use cms::signed_data::{SignedData, SignerIdentifier, SignerInfo};
+use const_oid::ObjectIdentifier;
+use der::asn1::{Any, Int, OctetString};
+use der::{Decode, Encode, Sequence, Tag, Tagged};
+use time::format_description::well_known::Rfc3339;
+use time::{Date, Duration, Month, OffsetDateTime, PrimitiveDateTime};
+use x509_cert::attr::Attribute;
+use x509_cert::ext::pkix::name::GeneralName;
+use x509_cert::ext::Extensions;
+use x509_cert::serial_number::SerialNumber;
+use x509_cert::spki::AlgorithmIdentifierOwned;
+
+use crate::cert::{hash_from_oid, oid_name, Cert};
+use crate::crypto::{self, Hash};
 use crate::error::{err, Error, ErrorCode};
+use crate::outcome::TimestampFacts;
+use crate::signed_data;
 use crate::time::Time;
+use crate::tsa_chain;
+use crate::verifier::certificate_facts;
+
+const ID_SIGNED_DATA: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.7.2");
+const ID_CT_TST_INFO: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.9.16.1.4");
+const ID_CONTENT_TYPE: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.9.3");
+const ID_MESSAGE_DIGEST: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.9.4");
+const ID_SIGNING_TIME: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.9.5");
+const ID_SIGNING_CERTIFICATE_V2: ObjectIdentifier =
+    ObjectIdentifier::new_unwrap("1.2.840.113549.1.9.16.2.47");
+/// The RFC 3628 baseline time-stamp policy: accuracy of 1 s when none is given.
+const BASELINE_POLICY: ObjectIdentifier = ObjectIdentifier::new_unwrap("0.4.0.2023.1.1");
+/// Most certificates a token may carry.
+const MAX_TOKEN_CERTIFICATES: usize = 32;
+
+/// ```text
+/// TSTInfo ::= SEQUENCE {
+///   version INTEGER { v1(1) }, policy TSAPolicyId, messageImprint MessageImprint,
+///   serialNumber INTEGER, genTime GeneralizedTime, accuracy Accuracy OPTIONAL,
+///   ordering BOOLEAN DEFAULT FALSE, nonce INTEGER OPTIONAL,
+///   tsa [0] GeneralName OPTIONAL, extensions [1] IMPLICIT Extensions OPTIONAL }
+/// ```
+#[derive(Sequence)]
+struct TstInfo {
+    version: u8,
+    policy: ObjectIdentifier,
+    message_imprint: MessageImprint,
+    serial_number: Int,
+    /// Read as raw bytes: DER GeneralizedTime with optional fractional seconds.
+    gen_time: Any,
+    #[asn1(optional = "true")]
+    accuracy: Option<Accuracy>,
+    #[asn1(optional = "true")]
+    ordering: Option<bool>,
+    #[asn1(optional = "true")]
+    nonce: Option<Int>,
+    #[asn1(context_specific = "0", tag_mode = "EXPLICIT", optional = "true")]
+    tsa: Option<Any>,
+    #[asn1(context_specific = "1", tag_mode = "IMPLICIT", optional = "true")]
+    extensions: Option<Extensions>,
+}
+
+#[derive(Sequence)]
+struct MessageImprint {
+    hash_algorithm: AlgorithmIdentifierOwned,
+    hashed_message: OctetString,
+}
+
+/// `Accuracy ::= SEQUENCE { seconds INTEGER OPTIONAL, millis [0] INTEGER OPTIONAL, micros [1] INTEGER OPTIONAL }`
+#[derive(Sequence)]
+struct Accuracy {
+    #[asn1(optional = "true")]
+    seconds: Option<u32>,
+    #[asn1(context_specific = "0", tag_mode = "IMPLICIT", optional = "true")]
+    millis: Option<u16>,
+    #[asn1(context_specific = "1", tag_mode = "IMPLICIT", optional = "true")]
+    micros: Option<u16>,
+}
+
+/// RFC 5035 `SigningCertificateV2 ::= SEQUENCE { certs SEQUENCE OF ESSCertIDv2, policies SEQUENCE OF PolicyInformation OPTIONAL }`
+#[derive(Sequence)]
+struct SigningCertificateV2 {
+    certs: Vec<EssCertIdV2>,
+    #[asn1(optional = "true")]
+    policies: Option<Any>,
+}
+
+/// `ESSCertIDv2 ::= SEQUENCE { hashAlgorithm AlgorithmIdentifier DEFAULT id-sha256, certHash OCTET STRING, issuerSerial IssuerSerial OPTIONAL }`
+#[derive(Sequence)]
+struct EssCertIdV2 {
+    #[asn1(optional = "true")]
+    hash_algorithm: Option<AlgorithmIdentifierOwned>,
+    cert_hash: OctetString,
+    #[asn1(optional = "true")]
+    issuer_serial: Option<IssuerSerial>,
+}
+
+/// `IssuerSerial ::= SEQUENCE { issuer GeneralNames, serialNumber CertificateSerialNumber }`
+#[derive(Sequence)]
+struct IssuerSerial {
+    issuer: Vec<GeneralName>,
+    serial_number: SerialNumber,
+}
 
 /// A verified timestamp.
 #[derive(Debug, Clone)]
@@ -19,7 +120,738 @@ pub(crate) struct Timestamp {
     pub certificates: Vec<Cert>,
 }
 
-/// Verifies `token` as a timestamp of `signature` against `roots`.
-pub(crate) fn verify(_token: &[u8], _signature: &[u8], _roots: &[Arc<Cert>]) -> Result<Timestamp, Error> {
-    Err(err(ErrorCode::TimestampMalformed, "timestamp countersignatures are not verified by this build"))
+/// A parsed (not yet verified) token.
+struct Token {
+    signed: SignedData,
+    certificates: Vec<Cert>,
+    tst_info: TstInfo,
+    /// The DER TSTInfo, as signed.
+    content: Vec<u8>,
+    gen_time: OffsetDateTime,
+    lower: OffsetDateTime,
+    upper: OffsetDateTime,
+}
+
+fn malformed(detail: impl std::fmt::Display) -> Error {
+    err(
+        ErrorCode::TimestampMalformed,
+        format!("the timestamp countersignature is not an RFC 3161 TimeStampToken (CMS SignedData): {detail}; re-timestamp the signature"),
+    )
+}
+
+fn bad_tst_info(detail: impl std::fmt::Display) -> Error {
+    err(
+        ErrorCode::TimestampTstInfoInvalid,
+        format!("the timestamp token does not carry a valid RFC 3161 TSTInfo: {detail}"),
+    )
+}
+
+/// Parses the token and its TSTInfo (spec §9 steps 2, 3 and 5).
+fn parse(token: &[u8]) -> Result<Token, Error> {
+    let info = ContentInfo::from_der(token).map_err(|e| malformed(format!("ContentInfo: {e}")))?;
+    if info.content_type != ID_SIGNED_DATA {
+        return Err(malformed(format!(
+            "content type {} is not signedData",
+            oid_name(&info.content_type)
+        )));
+    }
+    let signed: SignedData = info
+        .content
+        .decode_as()
+        .map_err(|e| malformed(format!("SignedData: {e}")))?;
+    if signed.version != CmsVersion::V3 {
+        return Err(malformed(format!(
+            "SignedData version is {}, not 3",
+            signed.version as u8
+        )));
+    }
+    let mut certificates = Vec::new();
+    for (i, choice) in signed
+        .certificates
+        .iter()
+        .flat_map(|set| set.0.iter())
+        .enumerate()
+    {
+        if i == MAX_TOKEN_CERTIFICATES {
+            return Err(err(
+                ErrorCode::LimitExceeded,
+                format!(
+                    "the timestamp token carries more than {MAX_TOKEN_CERTIFICATES} certificates"
+                ),
+            ));
+        }
+        let cms::cert::CertificateChoices::Certificate(cert) = choice else {
+            return Err(malformed(format!(
+                "certificate {} of the token is not an X.509 certificate",
+                i + 1
+            )));
+        };
+        let der = cert
+            .to_der()
+            .map_err(|e| malformed(format!("certificate {}: {e}", i + 1)))?;
+        let what = format!("certificate {} of the timestamp token", i + 1);
+        certificates.push(Cert::parse(&der, &what).map_err(|e| malformed(e.message()))?);
+    }
+    let encap = &signed.encap_content_info;
+    if encap.econtent_type != ID_CT_TST_INFO {
+        return Err(bad_tst_info(format!(
+            "its content type is {}, not id-ct-TSTInfo",
+            oid_name(&encap.econtent_type)
+        )));
+    }
+    let content = encap
+        .econtent
+        .as_ref()
+        .ok_or_else(|| bad_tst_info("the token has no content"))?
+        .decode_as::<OctetString>()
+        .map_err(|e| bad_tst_info(format!("the content is not an OCTET STRING: {e}")))?
+        .into_bytes();
+    let tst_info = TstInfo::from_der(&content).map_err(|e| bad_tst_info(e.to_string()))?;
+    if tst_info.version != 1 {
+        return Err(bad_tst_info(format!(
+            "its version is {}, not 1",
+            tst_info.version
+        )));
+    }
+    if tst_info.gen_time.tag() != Tag::GeneralizedTime {
+        return Err(bad_tst_info("genTime is not a GeneralizedTime"));
+    }
+    let gen_time = parse_generalized_time(tst_info.gen_time.value())
+        .ok_or_else(|| bad_tst_info("genTime is not a valid GeneralizedTime"))?;
+    let accuracy = accuracy(&tst_info);
+    let (Some(lower), Some(upper)) = (
+        gen_time.checked_sub(accuracy),
+        gen_time.checked_add(accuracy),
+    ) else {
+        return Err(bad_tst_info("genTime ± accuracy is out of range"));
+    };
+    Ok(Token {
+        signed,
+        certificates,
+        tst_info,
+        content,
+        gen_time,
+        lower,
+        upper,
+    })
+}
+
+/// seconds + millis + micros; 1 s under the baseline policy when all are absent
+/// or zero (tspclient-go).
+fn accuracy(info: &TstInfo) -> Duration {
+    let (s, ms, us) = info.accuracy.as_ref().map_or((0, 0, 0), |a| {
+        (
+            a.seconds.unwrap_or(0),
+            a.millis.unwrap_or(0),
+            a.micros.unwrap_or(0),
+        )
+    });
+    if s == 0 && ms == 0 && us == 0 && info.policy == BASELINE_POLICY {
+        return Duration::seconds(1);
+    }
+    Duration::seconds(i64::from(s))
+        + Duration::milliseconds(i64::from(ms))
+        + Duration::microseconds(i64::from(us))
+}
+
+/// `YYYYMMDDhhmmss[.f…]Z` (DER GeneralizedTime, fractional seconds allowed
+/// without trailing zeros).
+fn parse_generalized_time(text: &[u8]) -> Option<OffsetDateTime> {
+    let text = core::str::from_utf8(text).ok()?;
+    let body = text.strip_suffix('Z')?;
+    let (whole, fraction) = match body.split_once('.') {
+        Some((w, f)) => (w, Some(f)),
+        None => (body, None),
+    };
+    if whole.len() != 14 || !whole.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let num = |r: core::ops::Range<usize>| whole[r].parse::<u32>().ok();
+    let year = i32::try_from(num(0..4)?).ok()?;
+    let month = Month::try_from(u8::try_from(num(4..6)?).ok()?).ok()?;
+    let date = Date::from_calendar_date(year, month, u8::try_from(num(6..8)?).ok()?).ok()?;
+    let hour = u8::try_from(num(8..10)?).ok()?;
+    let minute = u8::try_from(num(10..12)?).ok()?;
+    let second = u8::try_from(num(12..14)?).ok()?;
+    let nanos = match fraction {
+        None => 0,
+        Some(f)
+            if (1..=9).contains(&f.len())
+                && f.bytes().all(|b| b.is_ascii_digit())
+                && !f.ends_with('0') =>
+        {
+            f.parse::<u32>().ok()? * 10u32.pow(9 - u32::try_from(f.len()).ok()?)
+        }
+        Some(_) => return None,
+    };
+    let time = time::Time::from_hms_nano(hour, minute, second, nanos).ok()?;
+    Some(PrimitiveDateTime::new(date, time).assume_utc())
+}
+
+fn to_time(t: OffsetDateTime) -> Option<Time> {
+    Time::parse_rfc3339(&t.format(&Rfc3339).ok()?)
+}
+
+fn out_of_range() -> Error {
+    bad_tst_info("genTime is out of the supported range")
+}
+
+/// Reads a token without verifying it: genTime, its accuracy window and the
+/// certificates the token carries (signing certificate first when it can be
+/// identified), for `notation inspect`-style reporting.
+pub(crate) fn inspect(token: &[u8]) -> Result<TimestampFacts, Error> {
+    let parsed = parse(token)?;
+    let mut ordered: Vec<&Cert> = Vec::new();
+    let signer = parsed
+        .signed
+        .signer_infos
+        .0
+        .iter()
+        .find_map(|si| signer_by_sid(&parsed.certificates, si));
+    if let Some(mut current) = signer {
+        ordered.push(current);
+        while let Some(issuer) = parsed.certificates.iter().find(|c| {
+            c.subject_raw == current.issuer_raw && !ordered.iter().any(|o| o.der == c.der)
+        }) {
+            ordered.push(issuer);
+            current = issuer;
+        }
+    }
+    for cert in &parsed.certificates {
+        if !ordered.iter().any(|o| o.der == cert.der) {
+            ordered.push(cert);
+        }
+    }
+    let time = |t| to_time(t).map(Time::to_rfc3339).ok_or_else(out_of_range);
+    Ok(TimestampFacts {
+        gen_time: time(parsed.gen_time)?,
+        lower: time(parsed.lower)?,
+        upper: time(parsed.upper)?,
+        certificates: ordered.into_iter().map(certificate_facts).collect(),
+    })
+}
+
+/// Verifies `token` as a timestamp of `signature` (the decoded JWS signature
+/// bytes) against the `tsa` trust-store `roots` (spec §9 steps 2–8).
+pub(crate) fn verify(
+    token: &[u8],
+    signature: &[u8],
+    roots: &[Arc<Cert>],
+) -> Result<Timestamp, Error> {
+    let parsed = parse(token)?;
+    check_imprint(&parsed, signature)?;
+    verify_parsed(&parsed, roots)
+}
+
+/// The message imprint must be a SHA-2 hash of `signature` (spec §9 step 4).
+fn check_imprint(parsed: &Token, signature: &[u8]) -> Result<(), Error> {
+    let imprint = &parsed.tst_info.message_imprint;
+    let hash = hash_from_oid(&imprint.hash_algorithm.oid).ok_or_else(|| {
+        err(
+            ErrorCode::TimestampImprintAlgorithmUnsupported,
+            format!(
+                "the timestamp's message imprint uses {}; only SHA-256, SHA-384 and SHA-512 are accepted",
+                oid_name(&imprint.hash_algorithm.oid)
+            ),
+        )
+    })?;
+    if crypto::digest(hash, signature) != imprint.hashed_message.as_bytes() {
+        return Err(err(
+            ErrorCode::TimestampImprintMismatch,
+            "the timestamp was not made over this signature (its message imprint differs from the hash of the signature bytes)",
+        ));
+    }
+    Ok(())
+}
+
+/// Trust roots, signer, chain and profile (spec §9 steps 6–8).
+fn verify_parsed(parsed: &Token, roots: &[Arc<Cert>]) -> Result<Timestamp, Error> {
+    if roots.is_empty() {
+        return Err(err(
+            ErrorCode::TimestampNoTrustedRoots,
+            "the trust policy's tsa trust stores hold no certificate; add the timestamp authority's root certificate",
+        ));
+    }
+    let gen_time = to_time(parsed.gen_time).ok_or_else(out_of_range)?;
+    let signer_infos = &parsed.signed.signer_infos.0;
+    let mut last_error = err(
+        ErrorCode::TimestampNoSigner,
+        "the timestamp token has no signerInfo",
+    );
+    for signer_info in signer_infos.iter() {
+        match verify_signer(parsed, signer_info, roots, gen_time) {
+            Ok(certificates) => {
+                tsa_chain::validate_profile(&certificates)?;
+                return Ok(Timestamp {
+                    gen_time,
+                    lower: to_time(parsed.lower).ok_or_else(out_of_range)?,
+                    upper: to_time(parsed.upper).ok_or_else(out_of_range)?,
+                    certificates,
+                });
+            }
+            Err(e) => last_error = e,
+        }
+    }
+    Err(last_error)
+}
+
+/// One signerInfo (spec §9 step 7): signing certificate, version, chain,
+/// signature, signed attributes, EKU. Returns the TSA chain.
+fn verify_signer(
+    token: &Token,
+    signer_info: &SignerInfo,
+    roots: &[Arc<Cert>],
+    gen_time: Time,
+) -> Result<Vec<Cert>, Error> {
+    let signing_cert = signing_certificate(token, signer_info)?;
+    if signer_info.version != CmsVersion::V1 {
+        return Err(err(
+            ErrorCode::TimestampSignerVersionInvalid,
+            format!("the timestamp signerInfo version is {}; only version 1 (issuer and serial number) is supported", signer_info.version as u8),
+        ));
+    }
+    let chain = tsa_chain::build(signing_cert, &token.certificates, roots, gen_time)?;
+
+    let bad_signature = |detail: String| {
+        err(
+            ErrorCode::TimestampTokenSignatureInvalid,
+            format!("the timestamp token's signature {detail}"),
+        )
+    };
+    let attrs = signer_info.signed_attrs.as_ref();
+    let message = match attrs {
+        Some(attrs) => attrs
+            .to_der()
+            .map_err(|e| bad_signature(format!("cannot be checked: {e}")))?,
+        None => token.content.clone(),
+    };
+    match signed_data::verify(
+        &signer_info.signature_algorithm,
+        Some(&signer_info.digest_alg.oid),
+        signing_cert,
+        &message,
+        signer_info.signature.as_bytes(),
+    ) {
+        Ok(true) => {}
+        Ok(false) => {
+            return Err(bad_signature(
+                "does not verify with the timestamping certificate's key".into(),
+            ))
+        }
+        Err(reason) => return Err(bad_signature(format!("cannot be checked: {reason}"))),
+    }
+
+    let bad_attrs = |detail: &str| {
+        err(
+            ErrorCode::TimestampSignedAttributesInvalid,
+            format!("the timestamp token's signed attributes are invalid: {detail}"),
+        )
+    };
+    let Some(attrs) = attrs.filter(|a| !a.is_empty()) else {
+        return Err(bad_attrs("they are missing"));
+    };
+    let content_type: ObjectIdentifier = single_value(attrs.iter(), ID_CONTENT_TYPE)
+        .and_then(|v| v.decode_as().ok())
+        .ok_or_else(|| bad_attrs("the content-type attribute is missing or malformed"))?;
+    if content_type != token.signed.encap_content_info.econtent_type {
+        return Err(bad_attrs(
+            "the content-type attribute differs from the token's content type",
+        ));
+    }
+    let digest: OctetString = single_value(attrs.iter(), ID_MESSAGE_DIGEST)
+        .and_then(|v| v.decode_as().ok())
+        .ok_or_else(|| bad_attrs("the message-digest attribute is missing or malformed"))?;
+    let digest_hash = hash_from_oid(&signer_info.digest_alg.oid)
+        .ok_or_else(|| bad_attrs("the digest algorithm is not SHA-256, SHA-384 or SHA-512"))?;
+    if crypto::digest(digest_hash, &token.content) != digest.as_bytes() {
+        return Err(bad_attrs(
+            "the message-digest attribute does not match the TSTInfo",
+        ));
+    }
+    if attrs.iter().any(|a| a.oid == ID_SIGNING_TIME) {
+        let signing_time = single_value(attrs.iter(), ID_SIGNING_TIME)
+            .and_then(|v| x509_cert::time::Time::from_der(&v.to_der().ok()?).ok())
+            .ok_or_else(|| bad_attrs("the signing-time attribute is malformed"))?;
+        let at = Time::from_der(&signing_time);
+        if chain.iter().any(|c| at < c.not_before || at > c.not_after) {
+            return Err(err(
+                ErrorCode::TimestampSigningTimeInvalid,
+                format!("the timestamp token's signing time {at} is outside the validity of its certificate chain"),
+            ));
+        }
+    }
+    tsa_chain::check_timestamping_eku(signing_cert)?;
+    Ok(chain)
+}
+
+/// The value of the one attribute `oid`, when it has exactly one value.
+fn single_value<'a>(
+    mut attrs: impl Iterator<Item = &'a Attribute>,
+    oid: ObjectIdentifier,
+) -> Option<&'a Any> {
+    let attr = attrs.find(|a| a.oid == oid)?;
+    match attr.values.as_slice() {
+        [value] => Some(value),
+        _ => None,
+    }
+}
+
+fn signer_by_sid<'a>(certificates: &'a [Cert], signer_info: &SignerInfo) -> Option<&'a Cert> {
+    let SignerIdentifier::IssuerAndSerialNumber(id) = &signer_info.sid else {
+        return None;
+    };
+    let issuer = id.issuer.to_der().ok()?;
+    certificates
+        .iter()
+        .find(|c| c.issuer_raw == issuer && c.serial == id.serial_number.as_bytes())
+}
+
+/// The certificate the signingCertificateV2 attribute names, checked against its
+/// hash (spec §9 step 7.1–7.2). Failures are TSA-08.
+fn signing_certificate<'a>(token: &'a Token, signer_info: &SignerInfo) -> Result<&'a Cert, Error> {
+    let bad = |detail: &str| {
+        err(
+            ErrorCode::TimestampSigningCertificateInvalid,
+            format!("the timestamp token's signing-certificate attribute is invalid: {detail}"),
+        )
+    };
+    let attrs = signer_info
+        .signed_attrs
+        .as_ref()
+        .ok_or_else(|| bad("the token has no signed attributes"))?;
+    let value = single_value(attrs.iter(), ID_SIGNING_CERTIFICATE_V2)
+        .ok_or_else(|| bad("the signingCertificateV2 attribute is missing"))?;
+    let attr: SigningCertificateV2 = value
+        .decode_as()
+        .map_err(|_| bad("the signingCertificateV2 attribute is malformed"))?;
+    let first = attr
+        .certs
+        .first()
+        .ok_or_else(|| bad("the signingCertificateV2 attribute names no certificate"))?;
+    let candidate = match &first.issuer_serial {
+        Some(issuer_serial) => {
+            let issuer = issuer_serial
+                .issuer
+                .iter()
+                .find_map(|n| match n {
+                    GeneralName::DirectoryName(name) => name.to_der().ok(),
+                    _ => None,
+                })
+                .ok_or_else(|| bad("its issuerSerial has no issuer name"))?;
+            token.certificates.iter().find(|c| {
+                c.issuer_raw == issuer && c.serial == issuer_serial.serial_number.as_bytes()
+            })
+        }
+        None => signer_by_sid(&token.certificates, signer_info),
+    }
+    .ok_or_else(|| bad("the signing certificate is not in the timestamp token"))?;
+    let hash = match &first.hash_algorithm {
+        None => Hash::Sha256,
+        Some(alg) => hash_from_oid(&alg.oid).ok_or_else(|| {
+            bad("its certificate hash algorithm is not SHA-256, SHA-384 or SHA-512")
+        })?,
+    };
+    if crypto::digest(hash, &candidate.der) != first.cert_hash.as_bytes() {
+        return Err(bad("the signing certificate's hash does not match"));
+    }
+    Ok(candidate)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn generalized_time_forms() {
+        let t = parse_generalized_time(b"20240618062937Z").unwrap();
+        assert_eq!(t.unix_timestamp(), 1_718_692_177);
+        let f = parse_generalized_time(b"20241231080530.009Z").unwrap();
+        assert_eq!(f.nanosecond(), 9_000_000);
+        for bad in [
+            &b"20240618062937"[..],
+            b"20240618062937.Z",
+            b"20240618062937.50Z",
+            b"2024061806293Z",
+            b"20241331000000Z",
+            b"20240618062937+0100",
+        ] {
+            assert!(
+                parse_generalized_time(bad).is_none(),
+                "{}",
+                String::from_utf8_lossy(bad)
+            );
+        }
+    }
+
+    /// `../shared/vectors`, or `None` (with a note) when it is not checked out.
+    fn vectors() -> Option<std::path::PathBuf> {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/vectors");
+        if dir.join("manifest.json").exists() {
+            Some(dir)
+        } else {
+            eprintln!("skipped: ../shared/vectors is not present");
+            None
+        }
+    }
+
+    fn read(dir: &std::path::Path, rel: &str) -> Vec<u8> {
+        std::fs::read(dir.join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
+    }
+
+    fn root(dir: &std::path::Path, rel: &str) -> Vec<Arc<Cert>> {
+        vec![Arc::new(Cert::parse(&read(dir, rel), rel).unwrap())]
+    }
+
+    const GLOBALSIGN_R6: &str =
+        "notation-go/verifier/testdata/truststore/x509/tsa/test-timestamp/globalsignRoot.cer";
+    const DIGICERT_G4: &str =
+        "notation-go/verifier/testdata/truststore/x509/tsa/test-mismatch/DigiCertTSARootSHA384.cer";
+    const COUNTERSIGNATURE: &str = "notation-go/verifier/testdata/timestamp/countersignature";
+
+    /// The decoded signature and timestamp token of a JWS envelope file.
+    fn jws_parts(dir: &std::path::Path, rel: &str) -> (Vec<u8>, Vec<u8>) {
+        use base64ct::Encoding as _;
+        let v: serde_json::Value = serde_json::from_slice(&read(dir, rel)).unwrap();
+        let sig =
+            base64ct::Base64UrlUnpadded::decode_vec(v["signature"].as_str().unwrap()).unwrap();
+        let token = base64ct::Base64::decode_vec(
+            v["header"]["io.cncf.notary.timestampSignature"]
+                .as_str()
+                .unwrap(),
+        )
+        .unwrap();
+        (sig, token)
+    }
+
+    fn parsed_then_verified(
+        dir: &std::path::Path,
+        rel: &str,
+        roots: &[Arc<Cert>],
+    ) -> Result<Timestamp, Error> {
+        verify_parsed(&parse(&read(dir, rel))?, roots)
+    }
+
+    #[test]
+    fn ngo_countersignature_token_verifies_to_globalsign_r6() {
+        let Some(dir) = vectors() else { return };
+        let stamp = parsed_then_verified(
+            &dir,
+            &format!("{COUNTERSIGNATURE}/TimeStampToken.p7s"),
+            &root(&dir, GLOBALSIGN_R6),
+        )
+        .unwrap();
+        assert_eq!(stamp.gen_time.to_rfc3339(), "2021-09-17T14:09:10Z");
+        assert_eq!(stamp.lower.to_rfc3339(), "2021-09-17T14:09:09Z");
+        assert_eq!(stamp.upper.to_rfc3339(), "2021-09-17T14:09:11Z");
+        let subjects: Vec<String> = stamp
+            .certificates
+            .iter()
+            .map(|c| crate::identity::render_go(&c.subject))
+            .collect();
+        assert_eq!(
+            subjects,
+            [
+                "CN=Globalsign TSA for Advanced - G4,O=GlobalSign nv-sa,C=BE",
+                "CN=GlobalSign Timestamping CA - SHA384 - G4,O=GlobalSign nv-sa,C=BE",
+                "CN=GlobalSign,OU=GlobalSign Root CA - R6,O=GlobalSign",
+            ]
+        );
+    }
+
+    #[test]
+    fn tsa_05_imprint_mismatch_on_ngo_token() {
+        let Some(dir) = vectors() else { return };
+        let token = read(&dir, &format!("{COUNTERSIGNATURE}/TimeStampToken.p7s"));
+        let e = verify(&token, b"some other signature", &root(&dir, GLOBALSIGN_R6)).unwrap_err();
+        assert_eq!(e.code(), ErrorCode::TimestampImprintMismatch);
+    }
+
+    #[test]
+    fn tsa_10_ngo_token_with_untrusted_root() {
+        let Some(dir) = vectors() else { return };
+        let e = parsed_then_verified(
+            &dir,
+            &format!("{COUNTERSIGNATURE}/TimeStampToken.p7s"),
+            &root(&dir, DIGICERT_G4),
+        )
+        .unwrap_err();
+        assert_eq!(e.code(), ErrorCode::TimestampChainNotTrusted, "{e}");
+    }
+
+    #[test]
+    fn tsa_06_no_tsa_roots() {
+        let Some(dir) = vectors() else { return };
+        let e = parsed_then_verified(&dir, &format!("{COUNTERSIGNATURE}/TimeStampToken.p7s"), &[])
+            .unwrap_err();
+        assert_eq!(e.code(), ErrorCode::TimestampNoTrustedRoots);
+    }
+
+    #[test]
+    fn tsa_03_ngo_token_with_invalid_tst_info() {
+        let Some(dir) = vectors() else { return };
+        let e = parsed_then_verified(
+            &dir,
+            &format!("{COUNTERSIGNATURE}/TimeStampTokenWithInvalidTSTInfo.p7s"),
+            &root(&dir, GLOBALSIGN_R6),
+        )
+        .unwrap_err();
+        assert_eq!(e.code(), ErrorCode::TimestampTstInfoInvalid, "{e}");
+    }
+
+    #[test]
+    fn tsa_03_ngo_token_with_wrong_content_type() {
+        let Some(dir) = vectors() else { return };
+        let e = parsed_then_verified(
+            &dir,
+            &format!("{COUNTERSIGNATURE}/TimeStampTokenWithInvalideContentType.p7s"),
+            &root(&dir, GLOBALSIGN_R6),
+        )
+        .unwrap_err();
+        assert_eq!(e.code(), ErrorCode::TimestampTstInfoInvalid, "{e}");
+    }
+
+    #[test]
+    fn tsa_08_ngo_token_without_certificate() {
+        let Some(dir) = vectors() else { return };
+        let e = parsed_then_verified(
+            &dir,
+            &format!("{COUNTERSIGNATURE}/TimeStampTokenWithoutCertificate.p7s"),
+            &root(&dir, GLOBALSIGN_R6),
+        )
+        .unwrap_err();
+        assert_eq!(
+            e.code(),
+            ErrorCode::TimestampSigningCertificateInvalid,
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn tsa_11_core_token_with_invalid_signature() {
+        let Some(dir) = vectors() else { return };
+        let rel =
+            "notation-core-go/internal/timestamp/testdata/TimeStampTokenWithInvalidSignature.p7s";
+        let e = parsed_then_verified(&dir, rel, &root(&dir, GLOBALSIGN_R6)).unwrap_err();
+        assert_eq!(e.code(), ErrorCode::TimestampTokenSignatureInvalid, "{e}");
+    }
+
+    #[test]
+    fn ngo_envelope_tokens_verify_over_their_signatures() {
+        let Some(dir) = vectors() else { return };
+        let roots = root(&dir, GLOBALSIGN_R6);
+        for (envelope, extracted, gen_time) in [
+            (
+                "jwsWithTimestamp.sig",
+                "ng_jwsWithTimestamp.tst.der",
+                "2024-06-18T06:29:37Z",
+            ),
+            (
+                "jwsExpiredWithTimestamp.sig",
+                "ng_jwsExpiredWithTimestamp.tst.der",
+                "2024-06-18T07:21:42Z",
+            ),
+            (
+                "timestampBeforeNotBefore.sig",
+                "ng_timestampBeforeNotBefore.tst.der",
+                "2024-06-19T09:30:14Z",
+            ),
+        ] {
+            let (signature, token) = jws_parts(
+                &dir,
+                &format!("notation-go/verifier/testdata/timestamp/sigEnv/{envelope}"),
+            );
+            assert_eq!(
+                token,
+                read(&dir, &format!("extra/_derived/tst/{extracted}")),
+                "{envelope}"
+            );
+            let stamp =
+                verify(&token, &signature, &roots).unwrap_or_else(|e| panic!("{envelope}: {e}"));
+            assert_eq!(stamp.gen_time.to_rfc3339(), gen_time, "{envelope}");
+            assert_eq!(stamp.certificates.len(), 3, "{envelope}");
+            assert_eq!(
+                verify(&token, &signature[1..], &roots).unwrap_err().code(),
+                ErrorCode::TimestampImprintMismatch,
+                "{envelope}"
+            );
+        }
+    }
+
+    #[test]
+    fn ngo_cose_tokens_verify_apart_from_the_imprint() {
+        let Some(dir) = vectors() else { return };
+        let roots = root(&dir, GLOBALSIGN_R6);
+        for file in [
+            "ng_coseWithTimestamp.tst.der",
+            "ng_coseExpiredWithTimestamp.tst.der",
+            "ng_timestampAfterNotAfter.tst.der",
+        ] {
+            let rel = format!("extra/_derived/tst/{file}");
+            parsed_then_verified(&dir, &rel, &roots).unwrap_or_else(|e| panic!("{file}: {e}"));
+        }
+    }
+
+    #[test]
+    fn cli_microsoft_tokens_have_fractional_times_and_untrusted_roots() {
+        let Some(dir) = vectors() else { return };
+        let (signature, token) = jws_parts(&dir, "extra/notation-cli/signatures/blob.jws.sig");
+        assert_eq!(token, read(&dir, "extra/_derived/tst/cli_blob_jws.tst.der"));
+        let facts = inspect(&token).unwrap();
+        assert_eq!(facts.gen_time, "2024-12-31T08:05:30.009Z");
+        assert_eq!(facts.lower, "2024-12-31T08:05:29.509Z");
+        assert_eq!(facts.upper, "2024-12-31T08:05:30.509Z");
+        assert_eq!(
+            facts.certificates[0].issued_to.split(',').next(),
+            Some("CN=Microsoft Public RSA Time Stamping Authority")
+        );
+        for roots in [root(&dir, GLOBALSIGN_R6), root(&dir, DIGICERT_G4)] {
+            assert_eq!(
+                verify(&token, &signature, &roots).unwrap_err().code(),
+                ErrorCode::TimestampChainNotTrusted
+            );
+        }
+        let (signature, token) = jws_parts(
+            &dir,
+            "extra/notation-cli/registry/oci_layout/e2e-with-timestamped-signature/blobs/sha256/603ff134e97a79cd7a15560b76137c2c4a10451daab11327a7c6f86dac250fee",
+        );
+        assert_eq!(
+            verify(&token, &signature, &root(&dir, DIGICERT_G4))
+                .unwrap_err()
+                .code(),
+            ErrorCode::TimestampChainNotTrusted
+        );
+    }
+
+    #[test]
+    fn tsa_02_cli_invalid_token() {
+        let Some(dir) = vectors() else { return };
+        let (signature, token) = jws_parts(
+            &dir,
+            "extra/notation-cli/registry/oci_layout/e2e-with-invalid-timestamped-signature/blobs/sha256/8d2e70ffc2af68b7f2df6f30dfefcb7bcda1db5f9ac2566fc8c6c2248c8d4c5f",
+        );
+        assert_eq!(
+            token,
+            read(
+                &dir,
+                "extra/_derived/tst/cli_e2e_with_invalid_timestamped.tst.der"
+            )
+        );
+        assert_eq!(
+            verify(&token, &signature, &root(&dir, GLOBALSIGN_R6))
+                .unwrap_err()
+                .code(),
+            ErrorCode::TimestampMalformed
+        );
+    }
+
+    #[test]
+    fn rejects_garbage_as_malformed() {
+        for bad in [&b""[..], b"\x30\x03\x02\x01\x01", b"not a token"] {
+            assert_eq!(
+                verify(bad, b"sig", &[]).unwrap_err().code(),
+                ErrorCode::TimestampMalformed
+            );
+            assert!(inspect(bad).is_err());
+        }
+    }
 }

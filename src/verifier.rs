@@ -1,8 +1,8 @@
 //! The verification algorithm (spec §8): a [`Verifier`] built once from trust
 //! policies and a trust store, then [`Verifier::verify`] per signature.
 
-use std::collections::BTreeMap;
-use std::sync::Arc;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, Mutex};
 
 use crate::alg::Algorithm;
 use crate::aws;
@@ -13,10 +13,16 @@ use crate::error::{err, Error, ErrorCode};
 use crate::header::{self, ProtectedHeader, SigningScheme};
 use crate::identity;
 use crate::limits::Limits;
-use crate::outcome::{CertificateFacts, Check, CheckResult, Failure, Outcome, SignatureFacts, Status, Verdict, SCHEMA_VERSION};
+use crate::outcome::{
+    CertificateFacts, Check, CheckResult, Failure, Outcome, SignatureFacts, Status, Verdict,
+    SCHEMA_VERSION,
+};
 use crate::payload::{self, Descriptor};
-use crate::policy::{Action, BlobTrustPolicy, LevelName, OciTrustPolicy, Statement, StoreType, VerificationLevel, VerifyTimestamp};
-use crate::revocation::{self, ChainStatus, RevocationEvidence};
+use crate::policy::{
+    Action, BlobTrustPolicy, LevelName, OciTrustPolicy, Statement, StoreType, VerificationLevel,
+    VerifyTimestamp,
+};
+use crate::revocation::{self, ChainStatus, Purpose, RevocationEvidence};
 use crate::store::TrustStore;
 use crate::time::Time;
 use crate::timestamp;
@@ -64,7 +70,14 @@ pub struct Request<'a> {
 impl<'a> Request<'a> {
     /// A request for an OCI artifact.
     pub fn oci(envelope: &'a [u8], reference: &'a str, descriptor: Descriptor, time: Time) -> Self {
-        Self::new(envelope, Target::Oci { reference, descriptor }, time)
+        Self::new(
+            envelope,
+            Target::Oci {
+                reference,
+                descriptor,
+            },
+            time,
+        )
     }
 
     /// A request for a blob, selecting the global blob policy statement.
@@ -118,6 +131,76 @@ pub struct Verifier {
     blob: Option<BlobTrustPolicy>,
     store: TrustStore,
     limits: Limits,
+    cache: Option<Arc<ChainCache>>,
+}
+
+/// Remembers signing chains whose shape and certificate profile were already
+/// validated (time-independent checks only), keyed by the exact chain bytes. The
+/// cache belongs to one verifier and so to one trust store.
+#[derive(Debug)]
+struct ChainCache {
+    capacity: usize,
+    inner: Mutex<CacheInner>,
+}
+
+#[derive(Debug, Default)]
+struct CacheInner {
+    /// Chain key → last use.
+    entries: HashMap<[u8; 32], u64>,
+    tick: u64,
+}
+
+impl ChainCache {
+    fn key(chain: &[Cert]) -> [u8; 32] {
+        let mut material = Vec::with_capacity(chain.len() * 32);
+        for cert in chain {
+            material.extend_from_slice(&cert.sha256);
+        }
+        let mut key = [0; 32];
+        key.copy_from_slice(&crate::crypto::digest(
+            crate::crypto::Hash::Sha256,
+            &material,
+        ));
+        key
+    }
+
+    fn contains(&self, key: &[u8; 32]) -> bool {
+        let Ok(mut inner) = self.inner.lock() else {
+            return false;
+        };
+        inner.tick += 1;
+        let tick = inner.tick;
+        match inner.entries.get_mut(key) {
+            Some(last_use) => {
+                *last_use = tick;
+                true
+            }
+            None => false,
+        }
+    }
+
+    fn insert(&self, key: [u8; 32]) {
+        let Ok(mut inner) = self.inner.lock() else {
+            return;
+        };
+        if inner.entries.len() >= self.capacity && !inner.entries.contains_key(&key) {
+            if let Some(oldest) = inner
+                .entries
+                .iter()
+                .min_by_key(|(_, t)| **t)
+                .map(|(k, _)| *k)
+            {
+                inner.entries.remove(&oldest);
+            }
+        }
+        inner.tick += 1;
+        let tick = inner.tick;
+        inner.entries.insert(key, tick);
+    }
+
+    fn len(&self) -> usize {
+        self.inner.lock().map_or(0, |i| i.entries.len())
+    }
 }
 
 /// A signature whose integrity checks passed.
@@ -137,7 +220,27 @@ impl Verifier {
             blob: None,
             store,
             limits: Limits::default(),
+            cache: None,
         }
+    }
+
+    /// Enables a verified-chain cache of at most `capacity` chains (LRU): a signer
+    /// seen before costs one signature verification instead of one per chain link.
+    /// Only time-independent chain checks are cached; validity periods, expiry,
+    /// trust and revocation are evaluated on every call. `capacity` 0 disables it.
+    pub fn with_chain_cache(mut self, capacity: usize) -> Self {
+        self.cache = (capacity > 0).then(|| {
+            Arc::new(ChainCache {
+                capacity,
+                inner: Mutex::new(CacheInner::default()),
+            })
+        });
+        self
+    }
+
+    /// How many chains the verified-chain cache holds (0 without a cache).
+    pub fn cached_chains(&self) -> usize {
+        self.cache.as_ref().map_or(0, |c| c.len())
     }
 
     /// Sets the OCI trust policy (`trustpolicy.oci.json`).
@@ -227,7 +330,10 @@ impl Verifier {
                         "AWS Signer revocation cannot be checked offline: pass AWS's GetRevocationStatus answer (request inputs are in signature.aws.revocationRequest), or set the policy's revocation override to log or skip",
                     )),
                 },
-                None => revocation::check_chain(chain, &request.revocation, request.time, "signing chain"),
+                None => {
+                    let authentic_signing_time = (header.scheme == SigningScheme::SigningAuthority).then_some(header.signing_time.instant);
+                    revocation::check_chain(chain, &request.revocation, request.time, authentic_signing_time, Purpose::CodeSigning)
+                }
             };
             let stop = match status {
                 ChainStatus::Good => run.apply(Check::Revocation, Ok(())),
@@ -241,8 +347,12 @@ impl Verifier {
 
         // Target and user metadata (integrity: fatal at every level).
         let target = match &request.target {
-            Target::Oci { descriptor, .. } => payload::match_descriptor(&integral.target, descriptor),
-            Target::Blob { blob, media_type, .. } => payload::match_blob(&integral.target, header.alg, blob, *media_type),
+            Target::Oci { descriptor, .. } => {
+                payload::match_descriptor(&integral.target, descriptor)
+            }
+            Target::Blob {
+                blob, media_type, ..
+            } => payload::match_blob(&integral.target, header.alg, blob, *media_type),
         }
         .and_then(|()| payload::match_user_metadata(&integral.target, &request.user_metadata));
         if let Err(e) = target {
@@ -256,22 +366,40 @@ impl Verifier {
             Target::Oci { reference, .. } => self
                 .oci
                 .as_ref()
-                .ok_or_else(|| err(ErrorCode::PolicyNotApplicable, "no OCI trust policy (trustpolicy.oci.json) is configured"))?
+                .ok_or_else(|| {
+                    err(
+                        ErrorCode::PolicyNotApplicable,
+                        "no OCI trust policy (trustpolicy.oci.json) is configured",
+                    )
+                })?
                 .select(reference),
             Target::Blob { policy_name, .. } => self
                 .blob
                 .as_ref()
-                .ok_or_else(|| err(ErrorCode::PolicyNotApplicable, "no blob trust policy (trustpolicy.blob.json) is configured"))?
+                .ok_or_else(|| {
+                    err(
+                        ErrorCode::PolicyNotApplicable,
+                        "no blob trust policy (trustpolicy.blob.json) is configured",
+                    )
+                })?
                 .select(*policy_name),
         }
     }
 
     /// Integrity (spec §8 step 3–4), plus the AWS plugin's protocol checks.
-    fn integrity(&self, request: &Request<'_>, statement: &Statement, run: &mut Run) -> Result<Integral, Error> {
+    fn integrity(
+        &self,
+        request: &Request<'_>,
+        statement: &Statement,
+        run: &mut Run,
+    ) -> Result<Integral, Error> {
         if request.envelope_media_type != JWS_MEDIA_TYPE {
             return Err(err(
                 ErrorCode::EnvelopeMediaTypeUnsupported,
-                format!("signature envelope type {} is not supported; only {JWS_MEDIA_TYPE} (JWS) is", request.envelope_media_type),
+                format!(
+                    "signature envelope type {} is not supported; only {JWS_MEDIA_TYPE} (JWS) is",
+                    request.envelope_media_type
+                ),
             ));
         }
         let (envelope, raw, chain) = parse_structure(request.envelope, &self.limits)?;
@@ -282,10 +410,12 @@ impl Verifier {
         let target = payload::parse(&envelope.payload, &self.limits)?;
         facts.signed_artifact = Some(target.clone());
         run.facts = Some(facts);
-        chain::validate_code_signing(&chain, &|c| self.store.is_verified_root(c))?;
+        self.validate_chain(&chain)?;
         let aws_facts = if header.verification_plugin.as_deref() == Some(aws::PLUGIN_NAME) {
             aws::check_no_wildcard(&statement.trusted_identities)?;
-            if statement.level.revocation != Action::Skip && header.extended(aws::SIGNING_JOB).is_none() {
+            if statement.level.revocation != Action::Skip
+                && header.extended(aws::SIGNING_JOB).is_none()
+            {
                 return Err(err(
                     ErrorCode::AwsSigningJobInvalid,
                     format!("the AWS Signer signature has no {} attribute, which the revocation check needs", aws::SIGNING_JOB),
@@ -305,6 +435,19 @@ impl Verifier {
             target,
             aws: aws_facts,
         })
+    }
+
+    fn validate_chain(&self, chain: &[Cert]) -> Result<(), Error> {
+        let Some(cache) = &self.cache else {
+            return chain::validate_code_signing(chain, &|c| self.store.is_verified_root(c));
+        };
+        let key = ChainCache::key(chain);
+        if cache.contains(&key) {
+            return Ok(());
+        }
+        chain::validate_code_signing(chain, &|c| self.store.is_verified_root(c))?;
+        cache.insert(key);
+        Ok(())
     }
 
     fn authenticity(&self, statement: &Statement, integral: &Integral) -> Result<(), Error> {
@@ -328,9 +471,16 @@ impl Verifier {
                 ),
             ));
         }
-        let trusted = integral.chain.iter().any(|c| pooled.iter().any(|t| t.der == c.der));
+        let trusted = integral
+            .chain
+            .iter()
+            .any(|c| pooled.iter().any(|t| t.der == c.der));
         if !trusted {
-            let root = integral.chain.last().map(Cert::fingerprint).unwrap_or_default();
+            let root = integral
+                .chain
+                .last()
+                .map(Cert::fingerprint)
+                .unwrap_or_default();
             return Err(err(
                 ErrorCode::ChainNotTrusted,
                 format!(
@@ -341,18 +491,29 @@ impl Verifier {
         }
         match &integral.aws {
             Some(aws_facts) => aws::check_identity(&statement.trusted_identities, aws_facts),
-            None => identity::check_trusted_identity(&statement.trusted_identities, &integral.chain[0].subject),
+            None => identity::check_trusted_identity(
+                &statement.trusted_identities,
+                &integral.chain[0].subject,
+            ),
         }
     }
 
-    fn authentic_timestamp(&self, statement: &Statement, integral: &Integral, request: &Request<'_>) -> Result<(), Error> {
+    fn authentic_timestamp(
+        &self,
+        statement: &Statement,
+        integral: &Integral,
+        request: &Request<'_>,
+    ) -> Result<(), Error> {
         let chain = &integral.chain;
         if integral.header.scheme == SigningScheme::SigningAuthority {
             let at = integral.header.signing_time.instant;
             return within_all(chain, at, at, |_, _| {
                 (
                     ErrorCode::CertificateInvalidAtSigningTime,
-                    format!("at the authentic signing time {}", integral.header.signing_time.text),
+                    format!(
+                        "at the authentic signing time {}",
+                        integral.header.signing_time.text
+                    ),
                 )
             });
         }
@@ -364,9 +525,15 @@ impl Verifier {
         if !perform_tsa {
             return within_all(chain, now, now, |cert, now| {
                 if now < cert.not_before {
-                    (ErrorCode::CertificateNotYetValid, format!("at the verification time {now}"))
+                    (
+                        ErrorCode::CertificateNotYetValid,
+                        format!("at the verification time {now}"),
+                    )
                 } else {
-                    (ErrorCode::CertificateExpired, format!("at the verification time {now}"))
+                    (
+                        ErrorCode::CertificateExpired,
+                        format!("at the verification time {now}"),
+                    )
                 }
             });
         }
@@ -386,20 +553,39 @@ impl Verifier {
         let stamp = timestamp::verify(token, &integral.envelope.signature, &roots)?;
         within_all(chain, stamp.lower, stamp.upper, |cert, _| {
             if stamp.lower < cert.not_before {
-                (ErrorCode::TimestampBeforeCertificate, format!("at the timestamp {} (± accuracy)", stamp.gen_time))
+                (
+                    ErrorCode::TimestampBeforeCertificate,
+                    format!("at the timestamp {} (± accuracy)", stamp.gen_time),
+                )
             } else {
-                (ErrorCode::TimestampAfterCertificate, format!("at the timestamp {} (± accuracy)", stamp.gen_time))
+                (
+                    ErrorCode::TimestampAfterCertificate,
+                    format!("at the timestamp {} (± accuracy)", stamp.gen_time),
+                )
             }
         })?;
-        match revocation::check_chain(&stamp.certificates, &request.revocation, now, "timestamp authority") {
+        match revocation::check_chain(
+            &stamp.certificates,
+            &request.revocation,
+            now,
+            None,
+            Purpose::Timestamping,
+        ) {
             ChainStatus::Good => Ok(()),
-            ChainStatus::Revoked(e) | ChainStatus::Unknown(e) => Err(err(ErrorCode::TimestampRevocation, e.message().to_owned())),
+            ChainStatus::Revoked(e) | ChainStatus::Unknown(e) => {
+                Err(err(ErrorCode::TimestampRevocation, e.message().to_owned()))
+            }
         }
     }
 }
 
 /// Every certificate must satisfy `notBefore <= lower` and `upper <= notAfter`.
-fn within_all(chain: &[Cert], lower: Time, upper: Time, code: impl Fn(&Cert, Time) -> (ErrorCode, String)) -> Result<(), Error> {
+fn within_all(
+    chain: &[Cert],
+    lower: Time,
+    upper: Time,
+    code: impl Fn(&Cert, Time) -> (ErrorCode, String),
+) -> Result<(), Error> {
     for (i, cert) in chain.iter().enumerate() {
         if lower < cert.not_before || upper > cert.not_after {
             let (code, when) = code(cert, lower);
@@ -419,7 +605,10 @@ fn within_all(chain: &[Cert], lower: Time, upper: Time, code: impl Fn(&Cert, Tim
 }
 
 /// Envelope syntax, protected header stage 1 and every certificate parsed.
-fn parse_structure(bytes: &[u8], limits: &Limits) -> Result<(Envelope, header::RawHeader, Vec<Cert>), Error> {
+fn parse_structure(
+    bytes: &[u8],
+    limits: &Limits,
+) -> Result<(Envelope, header::RawHeader, Vec<Cert>), Error> {
     let envelope = envelope::parse(bytes, limits)?;
     let raw = header::parse_raw(&envelope.protected, limits)?;
     let mut chain = Vec::with_capacity(envelope.x5c.len());
@@ -427,7 +616,12 @@ fn parse_structure(bytes: &[u8], limits: &Limits) -> Result<(Envelope, header::R
         if der.len() > limits.max_certificate_bytes {
             return Err(err(
                 ErrorCode::LimitExceeded,
-                format!("certificate {} of x5c is {} bytes; the limit is {}", i + 1, der.len(), limits.max_certificate_bytes),
+                format!(
+                    "certificate {} of x5c is {} bytes; the limit is {}",
+                    i + 1,
+                    der.len(),
+                    limits.max_certificate_bytes
+                ),
             ));
         }
         chain.push(Cert::parse(der, &format!("certificate {} of x5c", i + 1))?);
@@ -478,7 +672,12 @@ fn check_signature(envelope: &Envelope, leaf: &Cert, alg: Algorithm) -> Result<(
             ));
         }
     }
-    if crate::crypto::verify(alg.scheme(), &leaf.key_bits, &envelope.signing_input(), &envelope.signature) {
+    if crate::crypto::verify(
+        alg.scheme(),
+        &leaf.key_bits,
+        &envelope.signing_input(),
+        &envelope.signature,
+    ) {
         Ok(())
     } else {
         Err(err(
@@ -488,7 +687,12 @@ fn check_signature(envelope: &Envelope, leaf: &Cert, alg: Algorithm) -> Result<(
     }
 }
 
-fn facts(envelope: &Envelope, header: &ProtectedHeader, chain: &[Cert], target: Option<Descriptor>) -> SignatureFacts {
+fn facts(
+    envelope: &Envelope,
+    header: &ProtectedHeader,
+    chain: &[Cert],
+    target: Option<Descriptor>,
+) -> SignatureFacts {
     SignatureFacts {
         media_type: JWS_MEDIA_TYPE.to_owned(),
         algorithm: header.alg.jws_name().to_owned(),
@@ -500,7 +704,11 @@ fn facts(envelope: &Envelope, header: &ProtectedHeader, chain: &[Cert], target: 
         expiry: header.expiry.as_ref().map(|e| e.text.clone()),
         verification_plugin: header.verification_plugin.clone(),
         verification_plugin_min_version: header.plugin_min_version.clone(),
-        extended_attributes: header.extended.iter().map(|(k, v, _)| (k.clone(), v.clone())).collect(),
+        extended_attributes: header
+            .extended
+            .iter()
+            .map(|(k, v, _)| (k.clone(), v.clone()))
+            .collect(),
         critical: header
             .extended
             .iter()
@@ -512,6 +720,10 @@ fn facts(envelope: &Envelope, header: &ProtectedHeader, chain: &[Cert], target: 
         certificates: chain.iter().map(certificate_facts).collect(),
         signed_artifact: target,
         aws: None,
+        timestamp: envelope
+            .timestamp
+            .as_deref()
+            .and_then(|t| timestamp::inspect(t).ok()),
     }
 }
 
@@ -663,7 +875,13 @@ impl Run {
                 self.push(check, Status::NotRun, None);
             }
         }
-        let verdict = if self.error.is_some() { Verdict::Rejected } else { Verdict::Verified };
+        self.checks
+            .sort_by_key(|c| Check::ALL.iter().position(|k| *k == c.check));
+        let verdict = if self.error.is_some() {
+            Verdict::Rejected
+        } else {
+            Verdict::Verified
+        };
         self.outcome(verdict)
     }
 
@@ -678,5 +896,62 @@ impl Run {
             error: self.error,
             signature: self.facts,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fixture(path: &str) -> Vec<u8> {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+        std::fs::read(root.join(path)).unwrap()
+    }
+
+    /// Cold: one envelope signature plus one per chain link — the trusted root's
+    /// self-signature was verified when the store was built. Warm (cached chain): one.
+    #[test]
+    fn crypto_work_is_the_floor_and_the_cache_removes_the_links() {
+        let mut store = TrustStore::new();
+        store
+            .add(
+                "signingAuthority:test-signer",
+                &fixture(
+                    "config/truststore/x509/signingAuthority/test-signer/test-signer-root.pem",
+                ),
+            )
+            .unwrap();
+        let policy = OciTrustPolicy::from_json(&fixture("config/trustpolicy.json")).unwrap();
+        let verifier = Verifier::new(store)
+            .with_oci_policy(policy)
+            .with_chain_cache(4);
+        let envelope = fixture("envelopes/valid/sa-aws-es384.jws");
+        let descriptor = Descriptor::of_content(
+            "application/vnd.oci.image.manifest.v1+json",
+            &fixture("artifact/manifest.json"),
+        );
+        let reference = format!("registry.example/aws-app@{}", descriptor.digest);
+        let request = Request::oci(
+            &envelope,
+            &reference,
+            descriptor,
+            Time::from_unix(1_795_478_400),
+        );
+
+        let before = crate::crypto::verifications();
+        assert!(verifier.verify(&request).is_verified());
+        assert_eq!(
+            crate::crypto::verifications() - before,
+            4,
+            "envelope + 3 links, root not re-verified"
+        );
+
+        let before = crate::crypto::verifications();
+        assert!(verifier.verify(&request).is_verified());
+        assert_eq!(
+            crate::crypto::verifications() - before,
+            1,
+            "warm: the envelope signature only"
+        );
     }
 }

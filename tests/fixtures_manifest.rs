@@ -14,7 +14,12 @@ fn run(section: &str) {
     for (id, problems) in &failures {
         eprintln!("{id}:\n  {}", problems.join("\n  "));
     }
-    assert!(failures.is_empty(), "{} of {} fixture cases failed", failures.len(), cases.len());
+    assert!(
+        failures.is_empty(),
+        "{} of {} fixture cases failed",
+        failures.len(),
+        cases.len()
+    );
     eprintln!("{passed} fixture cases passed");
 }
 

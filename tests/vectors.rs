@@ -18,7 +18,12 @@ fn run(section: &str) {
     for (id, problems) in &failures {
         eprintln!("{id}:\n  {}", problems.join("\n  "));
     }
-    assert!(failures.is_empty(), "{} of {} vector cases failed", failures.len(), cases.len());
+    assert!(
+        failures.is_empty(),
+        "{} of {} vector cases failed",
+        failures.len(),
+        cases.len()
+    );
     eprintln!("{passed} vector cases passed");
 }
 

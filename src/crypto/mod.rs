@@ -92,7 +92,8 @@ impl Scheme {
         match self {
             Scheme::EcdsaFixed(c, h) | Scheme::EcdsaAsn1(c, h) => matches!(
                 (c, h),
-                (Curve::P256 | Curve::P384, Hash::Sha256 | Hash::Sha384) | (Curve::P521, Hash::Sha512)
+                (Curve::P256 | Curve::P384, Hash::Sha256 | Hash::Sha384)
+                    | (Curve::P521, Hash::Sha512)
             ),
             Scheme::RsaPss(_) | Scheme::RsaPkcs1(_) => true,
         }
@@ -103,7 +104,20 @@ impl Scheme {
 /// SubjectPublicKeyInfo BIT STRING (an uncompressed EC point, or a PKCS#1
 /// RSAPublicKey). Returns `false` for unsupported combinations.
 pub fn verify(scheme: Scheme, public_key: &[u8], message: &[u8], signature: &[u8]) -> bool {
+    #[cfg(test)]
+    VERIFICATIONS.with(|n| n.set(n.get() + 1));
     scheme.is_supported() && backend::verify(scheme, public_key, message, signature)
+}
+
+#[cfg(test)]
+thread_local! {
+    static VERIFICATIONS: core::cell::Cell<usize> = const { core::cell::Cell::new(0) };
+}
+
+/// Signature verifications this thread has run (unit tests only).
+#[cfg(test)]
+pub(crate) fn verifications() -> usize {
+    VERIFICATIONS.with(core::cell::Cell::get)
 }
 
 /// Computes a digest.
@@ -143,7 +157,17 @@ mod tests {
     fn unsupported_combinations_fail_closed() {
         assert!(!Scheme::EcdsaAsn1(Curve::P256, Hash::Sha512).is_supported());
         assert!(!Scheme::EcdsaFixed(Curve::P521, Hash::Sha256).is_supported());
-        assert!(!verify(Scheme::EcdsaAsn1(Curve::P256, Hash::Sha512), &[4; 65], b"m", &[0; 8]));
-        assert!(!verify(Scheme::RsaPss(Hash::Sha256), b"garbage", b"m", b"sig"));
+        assert!(!verify(
+            Scheme::EcdsaAsn1(Curve::P256, Hash::Sha512),
+            &[4; 65],
+            b"m",
+            &[0; 8]
+        ));
+        assert!(!verify(
+            Scheme::RsaPss(Hash::Sha256),
+            b"garbage",
+            b"m",
+            b"sig"
+        ));
     }
 }

@@ -9,8 +9,12 @@ pub(super) const NAME: &str = "ring";
 
 pub(super) fn verify(scheme: Scheme, public_key: &[u8], message: &[u8], sig: &[u8]) -> bool {
     let alg: &dyn signature::VerificationAlgorithm = match scheme {
-        Scheme::EcdsaFixed(Curve::P521, Hash::Sha512) => return p521_verify(public_key, message, sig, false),
-        Scheme::EcdsaAsn1(Curve::P521, Hash::Sha512) => return p521_verify(public_key, message, sig, true),
+        Scheme::EcdsaFixed(Curve::P521, Hash::Sha512) => {
+            return p521_verify(public_key, message, sig, false)
+        }
+        Scheme::EcdsaAsn1(Curve::P521, Hash::Sha512) => {
+            return p521_verify(public_key, message, sig, true)
+        }
         Scheme::EcdsaFixed(Curve::P256, Hash::Sha256) => &signature::ECDSA_P256_SHA256_FIXED,
         Scheme::EcdsaFixed(Curve::P384, Hash::Sha384) => &signature::ECDSA_P384_SHA384_FIXED,
         Scheme::EcdsaFixed(..) => return false,

@@ -32,11 +32,27 @@ pub fn manifest(dir: &Path) -> Value {
 
 /// Builds the verifier and request of a manifest case and runs it.
 pub fn run_case(dir: &Path, case: &Value) -> verify::Outcome {
+    run_case_with(dir, case, 0, 1).remove(0)
+}
+
+/// Runs a case twice on one verifier with a chain cache: (cold, warm).
+pub fn run_case_twice_with_cache(dir: &Path, case: &Value) -> (verify::Outcome, verify::Outcome) {
+    let mut outcomes = run_case_with(dir, case, 16, 2);
+    let warm = outcomes.remove(1);
+    (outcomes.remove(0), warm)
+}
+
+/// Builds the verifier (with a chain cache of `cache` entries, 0 for none) and
+/// request of a manifest case and verifies `times` times.
+pub fn run_case_with(dir: &Path, case: &Value, cache: usize, times: usize) -> Vec<verify::Outcome> {
     let mut store = TrustStore::new();
     if let Some(stores) = case["trust_stores"].as_object() {
         for (name, files) in stores {
             if files.as_array().is_some_and(Vec::is_empty) {
-                let empty = verify::Error::new(verify::ErrorCode::StoreEmpty, format!("trust store {name} holds no certificate"));
+                let empty = verify::Error::new(
+                    verify::ErrorCode::StoreEmpty,
+                    format!("trust store {name} holds no certificate"),
+                );
                 store.mark_broken(name, empty).expect("store name is valid");
             }
             for file in files.as_array().into_iter().flatten() {
@@ -50,25 +66,37 @@ pub fn run_case(dir: &Path, case: &Value) -> verify::Outcome {
     let envelope = read(&dir.join(case["envelope"].as_str().unwrap()));
     let at = Time::parse_rfc3339(case["at"].as_str().unwrap()).expect("at is RFC 3339");
     let blob_bytes;
-    let mut verifier = Verifier::new(store);
+    let mut verifier = Verifier::new(store).with_chain_cache(cache);
     let mut request = if let Some(blob) = case["blob"].as_str() {
-        verifier = verifier.with_blob_policy(BlobTrustPolicy::from_json(&policy).expect("blob policy loads"));
+        verifier = verifier
+            .with_blob_policy(BlobTrustPolicy::from_json(&policy).expect("blob policy loads"));
         blob_bytes = read(&dir.join(blob));
         let mut r = Request::blob(&envelope, &blob_bytes, at);
-        if let verify::Target::Blob { policy_name, media_type, .. } = &mut r.target {
+        if let verify::Target::Blob {
+            policy_name,
+            media_type,
+            ..
+        } = &mut r.target
+        {
             *policy_name = case["policy_name"].as_str();
             *media_type = case["blob_media_type"].as_str();
         }
         r
     } else {
-        verifier = verifier.with_oci_policy(OciTrustPolicy::from_json(&policy).expect("OCI policy loads"));
+        verifier =
+            verifier.with_oci_policy(OciTrustPolicy::from_json(&policy).expect("OCI policy loads"));
         let a = &case["artifact"];
         let descriptor = Descriptor::new(
             a["mediaType"].as_str().unwrap(),
             a["digest"].as_str().unwrap(),
             a["size"].as_u64().unwrap(),
         );
-        Request::oci(&envelope, case["reference"].as_str().unwrap(), descriptor, at)
+        Request::oci(
+            &envelope,
+            case["reference"].as_str().unwrap(),
+            descriptor,
+            at,
+        )
     };
     if let Some(mt) = case["signature_media_type"].as_str() {
         request = request.envelope_media_type(mt);
@@ -78,7 +106,7 @@ pub fn run_case(dir: &Path, case: &Value) -> verify::Outcome {
             request = request.require_metadata(k.clone(), v.as_str().unwrap().to_owned());
         }
     }
-    verifier.verify(&request)
+    (0..times).map(|_| verifier.verify(&request)).collect()
 }
 
 /// Rules that name the same failure (AWS-specific IDs for general ones).
@@ -109,7 +137,11 @@ fn check_name(name: &str) -> &str {
 pub fn judge(case: &Value, outcome: &verify::Outcome) -> Vec<String> {
     let mut problems = Vec::new();
     let expected = case["expected"].as_str().unwrap();
-    let verdict = if outcome.is_verified() { "verified" } else { "rejected" };
+    let verdict = if outcome.is_verified() {
+        "verified"
+    } else {
+        "rejected"
+    };
     if expected != verdict {
         problems.push(format!("verdict {verdict}, expected {expected}"));
     }
@@ -124,12 +156,19 @@ pub fn judge(case: &Value, outcome: &verify::Outcome) -> Vec<String> {
         }
     }
     if let Some(rule) = case["rule"].as_str() {
-        let actual = outcome.error.as_ref().and_then(|e| e.rule).unwrap_or("(none)");
+        let actual = outcome
+            .error
+            .as_ref()
+            .and_then(|e| e.rule)
+            .unwrap_or("(none)");
         if !same_rule(rule, actual) {
             problems.push(format!("rule {actual}, expected {rule}"));
         }
     }
-    let mut logged: Vec<String> = outcome.logged().map(|c| c.check.as_str().to_owned()).collect();
+    let mut logged: Vec<String> = outcome
+        .logged()
+        .map(|c| c.check.as_str().to_owned())
+        .collect();
     logged.sort();
     let mut expected_logged: Vec<String> = case["logged_checks"]
         .as_array()
@@ -149,7 +188,11 @@ pub fn judge(case: &Value, outcome: &verify::Outcome) -> Vec<String> {
 }
 
 /// Runs every case of `cases`; returns `(passed, failures)`.
-pub fn run_all(dir: &Path, cases: &[Value], skip_issue: impl Fn(&Value) -> bool) -> (usize, BTreeMap<String, Vec<String>>) {
+pub fn run_all(
+    dir: &Path,
+    cases: &[Value],
+    skip_issue: impl Fn(&Value) -> bool,
+) -> (usize, BTreeMap<String, Vec<String>>) {
     let mut passed = 0;
     let mut failures = BTreeMap::new();
     for case in cases {

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# The whole test suite, from a fresh machine: installs what the tests need
+# (idempotently), then runs every test of every binding. `.ci/run` calls this.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+step() { printf '\n==> %s\n' "$*"; }
+
+step "toolchain components"
+rustup component list --installed 2>/dev/null | grep -q '^rustfmt' || rustup component add rustfmt
+rustup component list --installed 2>/dev/null | grep -q '^clippy' || rustup component add clippy
+
+step "format and lint"
+cargo fmt --all --check
+cargo clippy --all-targets --features cli -- -D warnings
+cargo clippy --all-targets --no-default-features --features ring -- -D warnings
+
+step "core tests, aws-lc backend (default)"
+cargo test --features cli
+
+step "core tests, ring backend"
+cargo test --no-default-features --features ring
+
+step "identical verdicts on both backends"
+bash scripts/compare-backends.sh
+
+for script in scripts/test-*.sh; do
+  step "$script"
+  bash "$script"
+done
+
+echo
+echo "all test suites passed"
