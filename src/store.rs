@@ -105,6 +105,18 @@ impl TrustStore {
         }
     }
 
+    /// Declares the named store `store` (`"type:name"`) without adding certificates,
+    /// as for a store directory with no files: until certificates are added,
+    /// verification that consults it reports an empty store (STORE-05) rather than
+    /// a missing one (STORE-02).
+    pub fn declare(&mut self, store: &str) -> Result<(), Error> {
+        let store_ref = StoreRef::parse(store)?;
+        self.stores
+            .entry(store_ref)
+            .or_insert_with(|| Entry::Loaded(Vec::new()));
+        Ok(())
+    }
+
     /// Marks a named store as unusable (for example a store directory that is a
     /// symlink or holds a sub-directory), with the error verification should report.
     pub fn mark_broken(&mut self, store: &str, error: Error) -> Result<(), Error> {
@@ -250,6 +262,24 @@ mod tests {
             .join("tests/fixtures/pki/certs")
             .join(name);
         std::fs::read(path).unwrap()
+    }
+
+    #[test]
+    fn store_05_declared_store_without_certificates() {
+        let mut store = TrustStore::empty();
+        store.declare("ca:empty").unwrap();
+        let e = store
+            .lookup(&StoreRef::parse("ca:empty").unwrap())
+            .unwrap_err();
+        assert_eq!(e.code(), ErrorCode::StoreEmpty);
+        store.add("ca:empty", AWS_SIGNER_ROOT_PEM).unwrap();
+        assert_eq!(fingerprints(&store, "ca:empty").len(), 1);
+        store.declare("ca:empty").unwrap();
+        assert_eq!(
+            fingerprints(&store, "ca:empty").len(),
+            1,
+            "declaring again keeps the certificates"
+        );
     }
 
     #[test]

@@ -4,9 +4,10 @@
 //! Conventions, for every exported `nv_` function:
 //! - Objects are opaque handles made by one `_new` and released by exactly one
 //!   `_free`; `_free(NULL)` does nothing.
-//! - Fallible functions return an [`nv_status`] and take a last `error_out`
-//!   argument: NULL, or where a failed call stores a new [`nv_error`] (the
-//!   caller frees it with `nv_error_free`). On success `*error_out` is set to NULL.
+//! - Fallible functions return an [`nv_status`](error::nv_status) and take a last
+//!   `error_out` argument: NULL, or where a failed call stores a new
+//!   [`nv_error`](error::nv_error) (the caller frees it with `nv_error_free`). On
+//!   success `*error_out` is set to NULL.
 //! - Byte inputs are a pointer and a length (NULL only with length 0); text
 //!   inputs are NUL-terminated UTF-8. Inputs are borrowed for the call only.
 //! - Strings returned by accessors are borrowed from their handle and live as

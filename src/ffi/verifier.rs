@@ -2,7 +2,6 @@
 //! immutable, shareable result) and the verification calls `nv_verify` (OCI
 //! artifacts) and `nv_verify_blob` (blobs).
 
-use std::collections::BTreeSet;
 use std::ffi::c_char;
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -12,7 +11,6 @@ use super::panic::{guard, guard_value};
 use super::result::nv_result;
 use super::slice::{bytes, optional_text, text};
 use super::{clear_out, free_box, set_boxed, set_out, try_mut, try_ref, NV_TIME_NOW};
-use crate::error::{Error, ErrorCode};
 use crate::outcome::Verdict;
 use crate::payload::Descriptor;
 use crate::policy::{BlobTrustPolicy, OciTrustPolicy};
@@ -27,8 +25,6 @@ use crate::verifier::{Request, Target, Verifier};
 /// not consume it). Not thread-safe: use it from one thread at a time.
 pub struct nv_verifier_builder {
     store: TrustStore,
-    /// Stores declared without a file (NULL certificates).
-    declared: BTreeSet<String>,
     oci: Option<OciTrustPolicy>,
     blob: Option<BlobTrustPolicy>,
 }
@@ -41,6 +37,13 @@ pub struct nv_verifier_builder {
 pub struct nv_verifier {
     inner: Verifier,
 }
+
+// The thread-safety the header promises for verifiers and results.
+const _: () = {
+    const fn shareable<T: Send + Sync>() {}
+    shareable::<nv_verifier>();
+    shareable::<nv_result>();
+};
 
 /// Creates a builder from trust policy JSON: `oci_policy` is a
 /// `trustpolicy.oci.json` document, `blob_policy` a `trustpolicy.blob.json`
@@ -82,7 +85,6 @@ pub unsafe extern "C" fn nv_verifier_builder_new(
             let policy_error = |e| FfiError::from_core(nv_status::PolicyError, e);
             let builder = nv_verifier_builder {
                 store: TrustStore::new(),
-                declared: BTreeSet::new(),
                 oci: (!oci_policy.is_null())
                     .then(|| OciTrustPolicy::from_json(oci))
                     .transpose()
@@ -135,11 +137,10 @@ pub unsafe extern "C" fn nv_verifier_builder_add_trust_store(
             let builder = try_mut(builder, "builder")?;
             let store = text(store, "store")?;
             let added = if certs.is_null() && certs_len == 0 {
-                // Validates the name now, as `add` would.
-                TrustStore::empty()
-                    .mark_broken(store, empty_store(store))
+                builder
+                    .store
+                    .declare(store)
                     .map_err(|e| FfiError::from_core(nv_status::InvalidArgument, e))?;
-                builder.declared.insert(store.to_owned());
                 0
             } else {
                 let certs = bytes(certs, certs_len, "certs")?;
@@ -177,14 +178,7 @@ pub unsafe extern "C" fn nv_verifier_builder_build(
         clear_out(verifier_out);
         guard(error_out, || {
             let builder = try_ref(builder, "builder")?;
-            let mut store = builder.store.clone();
-            let present = store.names();
-            for name in builder.declared.iter().filter(|n| !present.contains(n)) {
-                store
-                    .mark_broken(name, empty_store(name))
-                    .map_err(|e| FfiError::from_core(nv_status::InvalidArgument, e))?;
-            }
-            let mut inner = Verifier::new(store);
+            let mut inner = Verifier::new(builder.store.clone());
             if let Some(p) = &builder.oci {
                 inner = inner.with_oci_policy(p.clone());
             }
@@ -351,14 +345,6 @@ unsafe fn run(
     // SAFETY: forwarded from the caller.
     unsafe { set_boxed(result_out, nv_result::new(outcome), "result_out") }?;
     rejected.map_or(Ok(()), Err)
-}
-
-/// Why a declared store without certificates cannot be used.
-fn empty_store(name: &str) -> Error {
-    Error::new(
-        ErrorCode::StoreEmpty,
-        format!("trust store {name} holds no certificate"),
-    )
 }
 
 /// The verification time: `NV_TIME_NOW` reads the system clock.

@@ -1,0 +1,3 @@
+module example.invalid/notary-verify/bindings/go
+
+go 1.19
