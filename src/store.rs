@@ -47,15 +47,22 @@ impl Default for TrustStore {
 impl TrustStore {
     /// A trust store holding the two built-in AWS Signer roots
     /// (`signingAuthority:aws-signer-ts`, `signingAuthority:aws-us-gov-signer-ts`).
+    ///
+    /// Building it costs no signature verification: the bundled roots are compiled
+    /// in, and a test pins their fingerprints and verifies their self-signatures.
     pub fn new() -> Self {
         let mut store = Self::empty();
         for (name, pem) in [
             (AWS_SIGNER_STORE, AWS_SIGNER_ROOT_PEM),
             (AWS_US_GOV_SIGNER_STORE, AWS_US_GOV_SIGNER_ROOT_PEM),
         ] {
-            // Cannot fail (a test pins both roots); if it did, `add` marks the store
-            // broken and verification against it reports why.
-            let _ = store.add(name, pem);
+            let entry = builtin_root(name, pem);
+            if let Entry::Loaded(certs) = &entry {
+                store.verified_roots.extend(certs.iter().map(|c| c.sha256));
+            }
+            if let Ok(store_ref) = StoreRef::parse(name) {
+                store.stores.insert(store_ref, entry);
+            }
         }
         store
     }
@@ -195,6 +202,27 @@ impl TrustStore {
     /// Whether `cert` is a store certificate whose self-signature was verified at load.
     pub(crate) fn is_verified_root(&self, cert: &Cert) -> bool {
         self.verified_roots.contains(&cert.sha256)
+    }
+}
+
+/// Parses a bundled root. It cannot fail (a test pins both roots); if it did, the
+/// store would be broken and verification against it would say why.
+fn builtin_root(name: &str, pem: &[u8]) -> Entry {
+    let parsed = split_pem_or_der(pem, 1)
+        .map_err(|reason| {
+            err(
+                ErrorCode::Internal,
+                format!("built-in {name} root: {reason}"),
+            )
+        })
+        .and_then(|ders| {
+            ders.iter()
+                .map(|der| Cert::parse(der, &format!("built-in {name} root")).map(Arc::new))
+                .collect::<Result<Vec<_>, _>>()
+        });
+    match parsed {
+        Ok(certs) => Entry::Loaded(certs),
+        Err(e) => Entry::Broken(e),
     }
 }
 
