@@ -233,10 +233,11 @@ pub(crate) fn validate(raw: &RawHeader) -> Result<ProtectedHeader, Error> {
     }
     check_crit(map, &crit, scheme, expiry.is_some())?;
 
+    let critical: std::collections::HashSet<&str> = crit.iter().copied().collect();
     let extended: Vec<(String, Value, bool)> = map
         .iter()
         .filter(|(k, _)| !STANDARD.contains(&k.as_str()))
-        .map(|(k, v)| (k.clone(), v.clone(), crit.contains(&k.as_str())))
+        .map(|(k, v)| (k.clone(), v.clone(), critical.contains(k.as_str())))
         .collect();
 
     let verification_plugin = plugin_header(

@@ -59,10 +59,9 @@ const DEPTH_MESSAGE: &str = "nesting too deep";
 /// would merge them into one struct field). Only for objects that notation-go
 /// decodes into structs; not for free-form maps such as annotations.
 pub(crate) fn reject_case_duplicates(object: &Map<String, Value>, what: &str) -> Result<(), Error> {
-    let mut seen: Vec<String> = Vec::with_capacity(object.len());
+    let mut seen = std::collections::HashSet::with_capacity(object.len());
     for key in object.keys() {
-        let folded = key.to_ascii_lowercase();
-        if seen.contains(&folded) {
+        if !seen.insert(key.to_ascii_lowercase()) {
             return Err(err(
                 ErrorCode::JsonDuplicateMember,
                 format!(
@@ -70,7 +69,6 @@ pub(crate) fn reject_case_duplicates(object: &Map<String, Value>, what: &str) ->
                 ),
             ));
         }
-        seen.push(folded);
     }
     Ok(())
 }
