@@ -32,8 +32,6 @@ fn main() {
     );
     for kind in &kinds {
         let envelope = kind.envelope.len();
-        let (_, build) = measure(|| kind.verifier(0));
-        row(kind.name, "build verifier", build);
         let cold = kind.verifier(0);
         let warm = kind.verifier(64);
         let request = kind.request();

@@ -1,0 +1,14 @@
+//! Envelope parsing: `verify::inspect` on arbitrary bytes (envelope syntax, protected
+//! header rules, certificate parsing, chain shape and profile, payload).
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    if let Ok(facts) = verify::inspect(data) {
+        assert!(
+            !facts.certificates.is_empty(),
+            "inspected signature has no certificate"
+        );
+    }
+});
