@@ -84,7 +84,6 @@ pub(crate) mod eku {
 
 const RSA_ENCRYPTION: ObjectIdentifier = rfc5912::RSA_ENCRYPTION;
 const EC_PUBLIC_KEY: ObjectIdentifier = rfc5912::ID_EC_PUBLIC_KEY;
-const RSASSA_PSS: ObjectIdentifier = rfc5912::ID_RSASSA_PSS;
 const MGF1: ObjectIdentifier = rfc5912::ID_MGF_1;
 
 #[derive(der::Sequence)]
@@ -278,46 +277,7 @@ impl Cert {
 
     /// The scheme of this certificate's own signature when checked with `issuer_key`.
     pub(crate) fn signature_scheme(&self, issuer_key: &KeyKind) -> Result<Scheme, String> {
-        let oid = self.sig_alg.oid;
-        let unsupported = || {
-            format!(
-                "signature algorithm {} is not supported (SHA-1 and MD5 are refused)",
-                oid_name(&oid)
-            )
-        };
-        let scheme = match oid {
-            rfc5912::SHA_256_WITH_RSA_ENCRYPTION => Scheme::RsaPkcs1(Hash::Sha256),
-            rfc5912::SHA_384_WITH_RSA_ENCRYPTION => Scheme::RsaPkcs1(Hash::Sha384),
-            rfc5912::SHA_512_WITH_RSA_ENCRYPTION => Scheme::RsaPkcs1(Hash::Sha512),
-            RSASSA_PSS => Scheme::RsaPss(pss_hash(&self.sig_alg).ok_or_else(|| {
-                "RSASSA-PSS parameters are not SHA-256/384/512 with MGF1 of the same hash and salt length = hash length".to_owned()
-            })?),
-            rfc5912::ECDSA_WITH_SHA_256 | rfc5912::ECDSA_WITH_SHA_384 | rfc5912::ECDSA_WITH_SHA_512 => {
-                let hash = match oid {
-                    rfc5912::ECDSA_WITH_SHA_256 => Hash::Sha256,
-                    rfc5912::ECDSA_WITH_SHA_384 => Hash::Sha384,
-                    _ => Hash::Sha512,
-                };
-                let KeyKind::Ec(curve) = issuer_key else {
-                    return Err("ECDSA signature but the issuer key is not an EC key".into());
-                };
-                Scheme::EcdsaAsn1(*curve, hash)
-            }
-            _ => return Err(unsupported()),
-        };
-        match (scheme, issuer_key) {
-            (Scheme::RsaPkcs1(_) | Scheme::RsaPss(_), KeyKind::Rsa { .. })
-            | (Scheme::EcdsaAsn1(..), _) => {}
-            _ => return Err("signature algorithm does not match the issuer's key type".into()),
-        }
-        if !scheme.is_supported() {
-            return Err(format!(
-                "{} with a {} key is not supported",
-                oid_name(&oid),
-                issuer_key.spec_name()
-            ));
-        }
-        Ok(scheme)
+        crate::signed_data::scheme(&self.sig_alg, None, issuer_key)
     }
 
     /// Checks this certificate's signature with `issuer`'s key. `Err` carries the

@@ -3,32 +3,12 @@
 
 mod support;
 
-use serde_json::Value;
-
-fn run(section: &str) {
-    let dir = support::fixtures();
-    let manifest = support::manifest(&dir);
-    let cases: Vec<Value> = manifest[section].as_array().cloned().unwrap_or_default();
-    assert!(!cases.is_empty(), "manifest section {section} is empty");
-    let (passed, failures) = support::run_all(&dir, &cases, |_| false);
-    for (id, problems) in &failures {
-        eprintln!("{id}:\n  {}", problems.join("\n  "));
-    }
-    assert!(
-        failures.is_empty(),
-        "{} of {} fixture cases failed",
-        failures.len(),
-        cases.len()
-    );
-    eprintln!("{passed} fixture cases passed");
-}
-
 #[test]
 fn fixture_cases_match_manifest() {
-    run("cases");
+    support::assert_section(&support::fixtures(), "cases");
 }
 
 #[test]
 fn fixture_user_metadata_cases_match_manifest() {
-    run("cases_needing_user_metadata");
+    support::assert_section(&support::fixtures(), "cases_needing_user_metadata");
 }

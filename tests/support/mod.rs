@@ -259,3 +259,23 @@ pub fn verify_oci(
     let at = Time::parse_rfc3339("2026-11-24T00:00:00Z").unwrap();
     verifier.verify(&Request::oci(envelope, &reference, descriptor, at).revocation(evidence))
 }
+
+/// Runs every case of one manifest section and fails with a description of each
+/// mismatch.
+pub fn assert_section(dir: &Path, section: &str) {
+    let manifest = manifest(dir);
+    let cases: Vec<Value> = manifest[section].as_array().cloned().unwrap_or_default();
+    assert!(!cases.is_empty(), "manifest section {section} is empty");
+    let (passed, failures) = run_all(dir, &cases, |_| false);
+    for (id, problems) in &failures {
+        eprintln!("{id}:\n  {}", problems.join("\n  "));
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {} cases of {} failed",
+        failures.len(),
+        cases.len(),
+        dir.display()
+    );
+    eprintln!("{passed} cases of {} passed", dir.display());
+}
