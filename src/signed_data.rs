@@ -64,6 +64,13 @@ pub(crate) fn scheme(
             key.spec_name()
         ));
     }
+    if let KeyKind::Rsa { bits } = key {
+        if !(2048..=8192).contains(bits) {
+            return Err(format!(
+                "RSA signatures by a {bits}-bit key are not supported (2048 to 8192 bits)"
+            ));
+        }
+    }
     Ok(scheme)
 }
 
