@@ -82,12 +82,25 @@ impl<'a> Request<'a> {
 
     /// A request for a blob, selecting the global blob policy statement.
     pub fn blob(envelope: &'a [u8], blob: &'a [u8], time: Time) -> Self {
+        Self::blob_with(envelope, blob, None, None, time)
+    }
+
+    /// A request for a blob with the blob policy statement `policy_name` (`None`:
+    /// the global statement) and the media type the signature must name (`None`:
+    /// any).
+    pub fn blob_with(
+        envelope: &'a [u8],
+        blob: &'a [u8],
+        policy_name: Option<&'a str>,
+        media_type: Option<&'a str>,
+        time: Time,
+    ) -> Self {
         Self::new(
             envelope,
             Target::Blob {
                 blob,
-                policy_name: None,
-                media_type: None,
+                policy_name,
+                media_type,
             },
             time,
         )

@@ -16,9 +16,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use verify::aws::RevocationAnswer;
-use verify::{
-    Descriptor, Limits, Request, RevocationEvidence, Target, Time, Verifier, JWS_MEDIA_TYPE,
-};
+use verify::{Descriptor, Limits, Request, RevocationEvidence, Time, Verifier, JWS_MEDIA_TYPE};
 
 use notary_verify::config::ConfigDir;
 use notary_verify::containerd::{self, Invocation};
@@ -397,17 +395,15 @@ fn blob_verify(args: &BlobVerifyArgs) -> Status {
         read_capped(&args.signature, Limits::default().max_envelope_bytes).map_err(Fatal::new)?;
     let blob = std::fs::read(&args.blob)
         .map_err(|e| Fatal::new(format!("cannot read blob {}: {e}", args.blob.display())))?;
-    let mut request = with_common(Request::blob(&envelope, &blob, at), &args.common, evidence)
+    let blob_request = Request::blob_with(
+        &envelope,
+        &blob,
+        args.policy_name.as_deref(),
+        args.media_type.as_deref(),
+        at,
+    );
+    let request = with_common(blob_request, &args.common, evidence)
         .envelope_media_type(envelope_media_type(&args.signature));
-    if let Target::Blob {
-        policy_name,
-        media_type,
-        ..
-    } = &mut request.target
-    {
-        *policy_name = args.policy_name.as_deref();
-        *media_type = args.media_type.as_deref();
-    }
     let outcome = verifier.verify(&request);
     match args.common.output {
         Output::Text => out!(

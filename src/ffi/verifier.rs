@@ -16,7 +16,7 @@ use crate::payload::Descriptor;
 use crate::policy::{BlobTrustPolicy, OciTrustPolicy};
 use crate::store::TrustStore;
 use crate::time::Time;
-use crate::verifier::{Request, Target, Verifier};
+use crate::verifier::{Request, Verifier};
 
 /// Collects trust policies and trust-store certificates for a verifier.
 ///
@@ -306,17 +306,14 @@ pub unsafe extern "C" fn nv_verify_blob(
             let verifier = try_ref(verifier, "verifier")?;
             let envelope = bytes(envelope, envelope_len, "envelope")?;
             let envelope_media_type = text(envelope_media_type, "envelope_media_type")?;
-            let mut request =
-                Request::blob(envelope, bytes(blob, blob_len, "blob")?, to_time(time)?)
-                    .envelope_media_type(envelope_media_type);
-            request.target = match request.target {
-                Target::Blob { blob, .. } => Target::Blob {
-                    blob,
-                    policy_name: optional_text(blob_policy_name, "blob_policy_name")?,
-                    media_type: optional_text(blob_media_type, "blob_media_type")?,
-                },
-                oci => oci,
-            };
+            let request = Request::blob_with(
+                envelope,
+                bytes(blob, blob_len, "blob")?,
+                optional_text(blob_policy_name, "blob_policy_name")?,
+                optional_text(blob_media_type, "blob_media_type")?,
+                to_time(time)?,
+            )
+            .envelope_media_type(envelope_media_type);
             run(verifier, request, options.as_ref(), result_out)
         })
     }

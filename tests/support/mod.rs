@@ -65,17 +65,13 @@ pub fn run_case_with(dir: &Path, case: &Value, cache: usize, times: usize) -> Ve
         verifier = verifier
             .with_blob_policy(BlobTrustPolicy::from_json(&policy).expect("blob policy loads"));
         blob_bytes = read(&dir.join(blob));
-        let mut r = Request::blob(&envelope, &blob_bytes, at);
-        if let verify::Target::Blob {
-            policy_name,
-            media_type,
-            ..
-        } = &mut r.target
-        {
-            *policy_name = case["policy_name"].as_str();
-            *media_type = case["blob_media_type"].as_str();
-        }
-        r
+        Request::blob_with(
+            &envelope,
+            &blob_bytes,
+            case["policy_name"].as_str(),
+            case["blob_media_type"].as_str(),
+            at,
+        )
     } else {
         verifier =
             verifier.with_oci_policy(OciTrustPolicy::from_json(&policy).expect("OCI policy loads"));

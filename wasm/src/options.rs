@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use verify::{
     BlobTrustPolicy, Descriptor, Error, ErrorCode, OciTrustPolicy, Outcome, Request,
-    RevocationEvidence, Target, Time, TrustStore, Verifier,
+    RevocationEvidence, Time, TrustStore, Verifier,
 };
 
 /// An `invalid_argument` error: the caller passed something of the wrong shape.
@@ -169,15 +169,13 @@ impl Options {
                 blob,
                 policy_name,
                 media_type,
-            } => {
-                let mut request = Request::blob(envelope, blob, time);
-                request.target = Target::Blob {
-                    blob,
-                    policy_name: policy_name.as_deref(),
-                    media_type: media_type.as_deref(),
-                };
-                request
-            }
+            } => Request::blob_with(
+                envelope,
+                blob,
+                policy_name.as_deref(),
+                media_type.as_deref(),
+                time,
+            ),
         };
         if let Some(media_type) = &signature_media_type {
             request = request.envelope_media_type(media_type);
