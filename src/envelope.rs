@@ -1,9 +1,12 @@
 //! JWS envelope syntax: the flattened JSON serialization with exactly the four
 //! Notary parts (spec §1).
 
+use std::sync::Arc;
+
 use base64ct::{Base64, Base64UrlUnpadded, Encoding};
 use serde_json::Value;
 
+use crate::chain_cache::{ChainCache, ChainKey, ParsedChain};
 use crate::error::{err, Error, ErrorCode};
 use crate::json;
 use crate::limits::Limits;
@@ -26,10 +29,21 @@ pub(crate) struct Envelope {
     pub protected: Vec<u8>,
     pub payload: Vec<u8>,
     pub signature: Vec<u8>,
-    /// DER certificates, leaf first.
-    pub x5c: Vec<Vec<u8>>,
     pub timestamp: Option<Vec<u8>>,
     pub signing_agent: Option<String>,
+}
+
+/// The `x5c` certificate chain of an envelope.
+#[derive(Debug, Clone)]
+pub(crate) enum X5c {
+    /// Decoded DER certificates, leaf first, and the chain cache key of their text
+    /// (when parsed with a cache).
+    Der {
+        certificates: Vec<Vec<u8>>,
+        key: Option<ChainKey>,
+    },
+    /// The same text as a chain the cache holds: already parsed and validated.
+    Cached(Arc<ParsedChain>),
 }
 
 impl Envelope {
@@ -43,8 +57,14 @@ impl Envelope {
     }
 }
 
-/// Parses an envelope (JWS-01 … JWS-13).
-pub(crate) fn parse(bytes: &[u8], limits: &Limits) -> Result<Envelope, Error> {
+/// Parses an envelope (JWS-01 … JWS-13) and its certificate chain. With a chain
+/// cache, an `x5c` whose text the cache holds is not decoded again (a cached chain
+/// decoded without error).
+pub(crate) fn parse(
+    bytes: &[u8],
+    limits: &Limits,
+    cache: Option<&ChainCache>,
+) -> Result<(Envelope, X5c), Error> {
     if bytes.len() > limits.max_envelope_bytes {
         return Err(err(
             ErrorCode::LimitExceeded,
@@ -132,6 +152,55 @@ pub(crate) fn parse(bytes: &[u8], limits: &Limits) -> Result<Envelope, Error> {
             ),
         ));
     }
+    let key = cache.and_then(|_| {
+        let texts: Option<Vec<&str>> = entries.iter().map(Value::as_str).collect();
+        texts.map(|t| ChainCache::key(&t))
+    });
+    let cached = cache.zip(key.as_ref()).and_then(|(c, k)| c.get(k));
+    let x5c = match cached {
+        Some(chain) => X5c::Cached(chain),
+        None => X5c::Der {
+            certificates: decode_x5c(entries, limits)?,
+            key,
+        },
+    };
+
+    let timestamp = match header.get(TIMESTAMP_SIGNATURE) {
+        None => None,
+        Some(Value::String(text)) => Some(Base64::decode_vec(text).map_err(|_| {
+            err(
+                ErrorCode::TimestampSignatureInvalid,
+                "the timestamp countersignature is not standard base64 with padding",
+            )
+        })?),
+        Some(_) => {
+            return Err(err(
+                ErrorCode::TimestampSignatureInvalid,
+                "the timestamp countersignature is not a string",
+            ));
+        }
+    };
+    let signing_agent = header
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case(SIGNING_AGENT))
+        .and_then(|(_, v)| v.as_str())
+        .map(str::to_owned);
+
+    let envelope = Envelope {
+        protected_b64,
+        payload_b64,
+        protected,
+        payload,
+        signature,
+        timestamp,
+        signing_agent,
+    };
+    Ok((envelope, x5c))
+}
+
+/// Decodes every `x5c` entry: a string of padded standard base64 within the
+/// certificate size limit.
+fn decode_x5c(entries: &[Value], limits: &Limits) -> Result<Vec<Vec<u8>>, Error> {
     let mut x5c = Vec::with_capacity(entries.len());
     for (i, entry) in entries.iter().enumerate() {
         let Value::String(text) = entry else {
@@ -158,38 +227,7 @@ pub(crate) fn parse(bytes: &[u8], limits: &Limits) -> Result<Envelope, Error> {
         })?;
         x5c.push(der);
     }
-
-    let timestamp = match header.get(TIMESTAMP_SIGNATURE) {
-        None => None,
-        Some(Value::String(text)) => Some(Base64::decode_vec(text).map_err(|_| {
-            err(
-                ErrorCode::TimestampSignatureInvalid,
-                "the timestamp countersignature is not standard base64 with padding",
-            )
-        })?),
-        Some(_) => {
-            return Err(err(
-                ErrorCode::TimestampSignatureInvalid,
-                "the timestamp countersignature is not a string",
-            ));
-        }
-    };
-    let signing_agent = header
-        .iter()
-        .find(|(k, _)| k.eq_ignore_ascii_case(SIGNING_AGENT))
-        .and_then(|(_, v)| v.as_str())
-        .map(str::to_owned);
-
-    Ok(Envelope {
-        protected_b64,
-        payload_b64,
-        protected,
-        payload,
-        signature,
-        x5c,
-        timestamp,
-        signing_agent,
-    })
+    Ok(x5c)
 }
 
 fn b64url_member(top: &serde_json::Map<String, Value>, name: &str) -> Result<String, Error> {

@@ -96,11 +96,9 @@ pub(crate) fn is_subset(identity: &Dn, leaf: &Dn) -> bool {
 /// (verification step 6; spec 6.5).
 ///
 /// `"*"` accepts any subject. Otherwise at least one `x509.subject` identity must be
-/// a subset of the subject as rendered by Go and parsed under spec 6.5.
-pub(crate) fn check_trusted_identity(
-    identities: &[String],
-    leaf_subject: &Name,
-) -> Result<(), Error> {
+/// a subset of the subject as rendered by Go (`rendered`, [`render_go`] of the
+/// leaf's subject) and parsed under spec 6.5.
+pub(crate) fn check_trusted_identity(identities: &[String], rendered: &str) -> Result<(), Error> {
     if identities.iter().any(|identity| identity == WILDCARD) {
         return Ok(());
     }
@@ -137,8 +135,7 @@ pub(crate) fn check_trusted_identity(
             ),
         ));
     }
-    let rendered = render_go(leaf_subject);
-    let leaf = parse_dn(&rendered).map_err(|why| {
+    let leaf = parse_dn(rendered).map_err(|why| {
         err(
             ErrorCode::IdentityLeafSubjectUnparsable,
             format!(
@@ -965,7 +962,7 @@ qCPKeDbrkBdwkxcGEBr1OocdN0gdUZQ=
     }
 
     fn check(identities: &[&str], subject: &Name) -> Result<(), ErrorCode> {
-        check_trusted_identity(&ids(identities), subject).map_err(|e| e.code())
+        check_trusted_identity(&ids(identities), &render_go(subject)).map_err(|e| e.code())
     }
 
     #[test]
@@ -1026,7 +1023,7 @@ qCPKeDbrkBdwkxcGEBr1OocdN0gdUZQ=
             RdnSequence(Vec::new()),
         ];
         for leaf in &leaves {
-            let e = check_trusted_identity(&ids(&identity), leaf).unwrap_err();
+            let e = check_trusted_identity(&ids(&identity), &render_go(leaf)).unwrap_err();
             assert_eq!(
                 e.code(),
                 ErrorCode::IdentityLeafSubjectUnparsable,
@@ -1052,7 +1049,7 @@ qCPKeDbrkBdwkxcGEBr1OocdN0gdUZQ=
             ],
         ];
         for identities in cases {
-            let e = check_trusted_identity(&ids(identities), &leaf).unwrap_err();
+            let e = check_trusted_identity(&ids(identities), &render_go(&leaf)).unwrap_err();
             assert_eq!(e.code(), ErrorCode::IdentityNotTrusted, "{identities:?}");
             assert!(
                 e.message().contains("CN=signer,O=acme,ST=WA,C=US"),
@@ -1185,7 +1182,8 @@ qCPKeDbrkBdwkxcGEBr1OocdN0gdUZQ=
                 .iter()
                 .map(|i| i.as_str().unwrap().to_owned())
                 .collect();
-            let result = check_trusted_identity(&identities, &subject).map_err(|e| e.code());
+            let result =
+                check_trusted_identity(&identities, &render_go(&subject)).map_err(|e| e.code());
             let expected = match basis.rsplit(' ').next().unwrap() {
                 "3" => Err(ErrorCode::IdentityNoSubject),
                 "5" | "6" | "7" => Err(ErrorCode::IdentityNotTrusted),

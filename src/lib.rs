@@ -55,6 +55,7 @@ mod alg;
 pub mod aws;
 mod cert;
 mod chain;
+mod chain_cache;
 mod crl;
 #[doc(hidden)]
 pub mod crypto;

@@ -8,7 +8,9 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::aws::AwsSignature;
+use crate::cert::Cert;
 use crate::error::{Error, ErrorCode};
+use crate::identity;
 use crate::payload::Descriptor;
 use crate::policy::{Action, LevelName};
 
@@ -138,6 +140,21 @@ pub struct CertificateFacts {
     /// CRL distribution point URLs.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub crl_urls: Vec<String>,
+}
+
+impl CertificateFacts {
+    /// The facts of one parsed certificate.
+    pub(crate) fn of(cert: &Cert) -> Self {
+        Self {
+            sha256_fingerprint: cert.fingerprint(),
+            issued_to: identity::render_go(&cert.subject),
+            issued_by: identity::render_go(&cert.issuer),
+            not_before: cert.not_before.to_rfc3339(),
+            expiry: cert.not_after.to_rfc3339(),
+            ocsp_urls: cert.ocsp_urls.clone(),
+            crl_urls: cert.crl_urls.clone(),
+        }
+    }
 }
 
 /// What a signature says, whether or not it verified.

@@ -1,21 +1,21 @@
 //! The verification algorithm (spec §8): a [`Verifier`] built once from trust
 //! policies and a trust store, then [`Verifier::verify`] per signature.
 
-use std::collections::{BTreeMap, HashMap};
-use std::sync::{Arc, Mutex};
+use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use crate::alg::Algorithm;
 use crate::aws;
 use crate::cert::{Cert, KeyKind};
 use crate::chain;
-use crate::envelope::{self, Envelope, JWS_MEDIA_TYPE};
+use crate::chain_cache::{ChainCache, ChainKey, ParsedChain};
+use crate::envelope::{self, Envelope, X5c, JWS_MEDIA_TYPE};
 use crate::error::{err, Error, ErrorCode};
 use crate::header::{self, ProtectedHeader, SigningScheme};
 use crate::identity;
 use crate::limits::Limits;
 use crate::outcome::{
-    CertificateFacts, Check, CheckResult, Failure, Outcome, SignatureFacts, Status, Verdict,
-    SCHEMA_VERSION,
+    Check, CheckResult, Failure, Outcome, SignatureFacts, Status, Verdict, SCHEMA_VERSION,
 };
 use crate::payload::{self, Descriptor};
 use crate::policy::{
@@ -147,80 +147,13 @@ pub struct Verifier {
     cache: Option<Arc<ChainCache>>,
 }
 
-/// Remembers signing chains whose shape and certificate profile were already
-/// validated (time-independent checks only), keyed by the exact chain bytes. The
-/// cache belongs to one verifier and so to one trust store.
-#[derive(Debug)]
-struct ChainCache {
-    capacity: usize,
-    inner: Mutex<CacheInner>,
-}
-
-#[derive(Debug, Default)]
-struct CacheInner {
-    /// Chain key → last use.
-    entries: HashMap<[u8; 32], u64>,
-    tick: u64,
-}
-
-impl ChainCache {
-    fn key(chain: &[Cert]) -> [u8; 32] {
-        let mut material = Vec::with_capacity(chain.len() * 32);
-        for cert in chain {
-            material.extend_from_slice(&cert.sha256);
-        }
-        let mut key = [0; 32];
-        key.copy_from_slice(&crate::crypto::digest(
-            crate::crypto::Hash::Sha256,
-            &material,
-        ));
-        key
-    }
-
-    fn contains(&self, key: &[u8; 32]) -> bool {
-        let Ok(mut inner) = self.inner.lock() else {
-            return false;
-        };
-        inner.tick += 1;
-        let tick = inner.tick;
-        match inner.entries.get_mut(key) {
-            Some(last_use) => {
-                *last_use = tick;
-                true
-            }
-            None => false,
-        }
-    }
-
-    fn insert(&self, key: [u8; 32]) {
-        let Ok(mut inner) = self.inner.lock() else {
-            return;
-        };
-        if inner.entries.len() >= self.capacity && !inner.entries.contains_key(&key) {
-            if let Some(oldest) = inner
-                .entries
-                .iter()
-                .min_by_key(|(_, t)| **t)
-                .map(|(k, _)| *k)
-            {
-                inner.entries.remove(&oldest);
-            }
-        }
-        inner.tick += 1;
-        let tick = inner.tick;
-        inner.entries.insert(key, tick);
-    }
-
-    fn len(&self) -> usize {
-        self.inner.lock().map_or(0, |i| i.entries.len())
-    }
-}
-
 /// A signature whose integrity checks passed.
 struct Integral {
     envelope: Envelope,
     header: ProtectedHeader,
-    chain: Vec<Cert>,
+    chain: Arc<ParsedChain>,
+    /// The timestamp countersignature, parsed (not verified), if there is one.
+    token: Option<Result<timestamp::Token, Error>>,
     target: Descriptor,
     aws: Option<aws::AwsSignature>,
 }
@@ -242,12 +175,7 @@ impl Verifier {
     /// Only time-independent chain checks are cached; validity periods, expiry,
     /// trust and revocation are evaluated on every call. `capacity` 0 disables it.
     pub fn with_chain_cache(mut self, capacity: usize) -> Self {
-        self.cache = (capacity > 0).then(|| {
-            Arc::new(ChainCache {
-                capacity,
-                inner: Mutex::new(CacheInner::default()),
-            })
-        });
+        self.cache = (capacity > 0).then(|| Arc::new(ChainCache::new(capacity)));
         self
     }
 
@@ -268,9 +196,13 @@ impl Verifier {
         self
     }
 
-    /// Sets input limits.
+    /// Sets input limits. A chain cache starts empty again: its chains were admitted
+    /// under the previous limits.
     pub fn with_limits(mut self, limits: Limits) -> Self {
         self.limits = limits;
+        if let Some(cache) = &self.cache {
+            self.cache = Some(Arc::new(cache.fresh()));
+        }
         self
     }
 
@@ -298,7 +230,7 @@ impl Verifier {
             Err(e) => return run.hard(e),
         };
         let header = &integral.header;
-        let chain = &integral.chain;
+        let chain = &integral.chain.certs;
 
         // Authenticity: trust store, then trusted identity.
         if run.should_run(Check::Authenticity) {
@@ -415,15 +347,19 @@ impl Verifier {
                 ),
             ));
         }
-        let (envelope, raw, chain) = parse_structure(request.envelope, &self.limits)?;
-        check_key(&chain[0], raw.alg)?;
-        check_signature(&envelope, &chain[0], raw.alg)?;
+        let (envelope, raw, chain, unvalidated) =
+            parse_structure(request.envelope, &self.limits, self.cache.as_deref())?;
+        check_key(&chain.certs[0], raw.alg)?;
+        check_signature(&envelope, &chain.certs[0], raw.alg)?;
         let header = header::validate(&raw)?;
-        let mut facts = facts(&envelope, &header, &chain, None);
+        let token = envelope.timestamp.as_deref().map(timestamp::parse);
+        let mut facts = facts(&envelope, &header, &chain, token.as_ref(), None);
         let target = payload::parse(&envelope.payload, &self.limits)?;
         facts.signed_artifact = Some(target.clone());
         run.facts = Some(facts);
-        self.validate_chain(&chain)?;
+        if let Some(key) = unvalidated {
+            self.validate_chain(&chain, key)?;
+        }
         let aws_facts = if header.verification_plugin.as_deref() == Some(aws::PLUGIN_NAME) {
             aws::check_no_wildcard(&statement.trusted_identities)?;
             if statement.level.revocation != Action::Skip
@@ -434,7 +370,7 @@ impl Verifier {
                     format!("the AWS Signer signature has no {} attribute, which the revocation check needs", aws::SIGNING_JOB),
                 ));
             }
-            Some(aws::signature_facts(&header, &chain))
+            Some(aws::signature_facts(&header, &chain.certs))
         } else {
             None
         };
@@ -445,21 +381,18 @@ impl Verifier {
             envelope,
             header,
             chain,
+            token,
             target,
             aws: aws_facts,
         })
     }
 
-    fn validate_chain(&self, chain: &[Cert]) -> Result<(), Error> {
-        let Some(cache) = &self.cache else {
-            return chain::validate_code_signing(chain, &|c| self.store.is_verified_root(c));
-        };
-        let key = ChainCache::key(chain);
-        if cache.contains(&key) {
-            return Ok(());
+    /// Validates a chain the cache did not hold; remembers it if it passes.
+    fn validate_chain(&self, chain: &Arc<ParsedChain>, key: Option<ChainKey>) -> Result<(), Error> {
+        chain::validate_code_signing(&chain.certs, &|c| self.store.is_verified_root(c))?;
+        if let (Some(cache), Some(key)) = (&self.cache, key) {
+            cache.insert(key, Arc::clone(chain));
         }
-        chain::validate_code_signing(chain, &|c| self.store.is_verified_root(c))?;
-        cache.insert(key);
         Ok(())
     }
 
@@ -486,11 +419,13 @@ impl Verifier {
         }
         let trusted = integral
             .chain
+            .certs
             .iter()
             .any(|c| pooled.iter().any(|t| t.der == c.der));
         if !trusted {
             let root = integral
                 .chain
+                .certs
                 .last()
                 .map(Cert::fingerprint)
                 .unwrap_or_default();
@@ -506,7 +441,7 @@ impl Verifier {
             Some(aws_facts) => aws::check_identity(&statement.trusted_identities, aws_facts),
             None => identity::check_trusted_identity(
                 &statement.trusted_identities,
-                &integral.chain[0].subject,
+                &integral.chain.facts[0].issued_to,
             ),
         }
     }
@@ -517,7 +452,7 @@ impl Verifier {
         integral: &Integral,
         request: &Request<'_>,
     ) -> Result<(), Error> {
-        let chain = &integral.chain;
+        let chain = &integral.chain.certs;
         if integral.header.scheme == SigningScheme::SigningAuthority {
             let at = integral.header.signing_time.instant;
             return within_all(chain, at, at, |_, _| {
@@ -550,7 +485,7 @@ impl Verifier {
                 }
             });
         }
-        let Some(token) = integral.envelope.timestamp.as_deref() else {
+        let Some(token) = &integral.token else {
             return Err(err(
                 ErrorCode::TimestampMissing,
                 format!(
@@ -563,7 +498,12 @@ impl Verifier {
         for store in statement.stores_of(StoreType::Tsa) {
             roots.extend(self.store.lookup(store)?.iter().cloned());
         }
-        let stamp = timestamp::verify(token, &integral.envelope.signature, &roots)?;
+        let stamp = timestamp::verify(
+            token.as_ref().map_err(Error::clone)?,
+            &integral.envelope.signature,
+            &roots,
+            &|c| self.store.is_verified_root(c),
+        )?;
         within_all(chain, stamp.lower, stamp.upper, |cert, _| {
             if stamp.lower < cert.not_before {
                 (
@@ -617,15 +557,24 @@ fn within_all(
     Ok(())
 }
 
-/// Envelope syntax, protected header stage 1 and every certificate parsed.
+/// A chain that still needs validation, with its cache key (if a cache is in use).
+type Unvalidated = Option<Option<ChainKey>>;
+
+/// Envelope syntax, protected header stage 1 and every certificate parsed (or the
+/// chain found in the cache, already validated: then the last element is `None`).
 fn parse_structure(
     bytes: &[u8],
     limits: &Limits,
-) -> Result<(Envelope, header::RawHeader, Vec<Cert>), Error> {
-    let envelope = envelope::parse(bytes, limits)?;
+    cache: Option<&ChainCache>,
+) -> Result<(Envelope, header::RawHeader, Arc<ParsedChain>, Unvalidated), Error> {
+    let (envelope, x5c) = envelope::parse(bytes, limits, cache)?;
     let raw = header::parse_raw(&envelope.protected, limits)?;
-    let mut chain = Vec::with_capacity(envelope.x5c.len());
-    for (i, der) in envelope.x5c.iter().enumerate() {
+    let (certificates, key) = match x5c {
+        X5c::Cached(chain) => return Ok((envelope, raw, chain, None)),
+        X5c::Der { certificates, key } => (certificates, key),
+    };
+    let mut chain = Vec::with_capacity(certificates.len());
+    for (i, der) in certificates.iter().enumerate() {
         if der.len() > limits.max_certificate_bytes {
             return Err(err(
                 ErrorCode::LimitExceeded,
@@ -639,7 +588,7 @@ fn parse_structure(
         }
         chain.push(Cert::parse(der, &format!("certificate {} of x5c", i + 1))?);
     }
-    Ok((envelope, raw, chain))
+    Ok((envelope, raw, Arc::new(ParsedChain::new(chain)), Some(key)))
 }
 
 /// The signing key must be one of the six key specs and match `alg`.
@@ -703,7 +652,8 @@ fn check_signature(envelope: &Envelope, leaf: &Cert, alg: Algorithm) -> Result<(
 fn facts(
     envelope: &Envelope,
     header: &ProtectedHeader,
-    chain: &[Cert],
+    chain: &ParsedChain,
+    token: Option<&Result<timestamp::Token, Error>>,
     target: Option<Descriptor>,
 ) -> SignatureFacts {
     SignatureFacts {
@@ -730,25 +680,12 @@ fn facts(
             .collect(),
         signing_agent: envelope.signing_agent.clone(),
         has_timestamp: envelope.timestamp.is_some(),
-        certificates: chain.iter().map(certificate_facts).collect(),
+        certificates: chain.facts.clone(),
         signed_artifact: target,
         aws: None,
-        timestamp: envelope
-            .timestamp
-            .as_deref()
-            .and_then(|t| timestamp::inspect(t).ok()),
-    }
-}
-
-pub(crate) fn certificate_facts(cert: &Cert) -> CertificateFacts {
-    CertificateFacts {
-        sha256_fingerprint: cert.fingerprint(),
-        issued_to: identity::render_go(&cert.subject),
-        issued_by: identity::render_go(&cert.issuer),
-        not_before: cert.not_before.to_rfc3339(),
-        expiry: cert.not_after.to_rfc3339(),
-        ocsp_urls: cert.ocsp_urls.clone(),
-        crl_urls: cert.crl_urls.clone(),
+        timestamp: token
+            .and_then(|t| t.as_ref().ok())
+            .and_then(|t| timestamp::facts(t).ok()),
     }
 }
 
@@ -757,14 +694,15 @@ pub(crate) fn certificate_facts(cert: &Cert) -> CertificateFacts {
 /// algorithm/key match) but not the signature value, trust or time.
 pub fn inspect(envelope_bytes: &[u8]) -> Result<SignatureFacts, Error> {
     let limits = Limits::default();
-    let (envelope, raw, chain) = parse_structure(envelope_bytes, &limits)?;
-    check_key(&chain[0], raw.alg)?;
+    let (envelope, raw, chain, _) = parse_structure(envelope_bytes, &limits, None)?;
+    check_key(&chain.certs[0], raw.alg)?;
     let header = header::validate(&raw)?;
-    chain::validate_code_signing(&chain, &|_| false)?;
+    chain::validate_code_signing(&chain.certs, &|_| false)?;
     let target = payload::parse(&envelope.payload, &limits)?;
-    let mut facts = facts(&envelope, &header, &chain, Some(target));
+    let token = envelope.timestamp.as_deref().map(timestamp::parse);
+    let mut facts = facts(&envelope, &header, &chain, token.as_ref(), Some(target));
     if header.verification_plugin.as_deref() == Some(aws::PLUGIN_NAME) {
-        facts.aws = Some(aws::signature_facts(&header, &chain));
+        facts.aws = Some(aws::signature_facts(&header, &chain.certs));
     }
     Ok(facts)
 }

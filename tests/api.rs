@@ -7,8 +7,8 @@ use std::path::Path;
 
 use verify::aws::RevocationAnswer;
 use verify::{
-    Check, Descriptor, ErrorCode, OciTrustPolicy, Request, RevocationEvidence, Status, Time,
-    TrustStore, Verdict, Verifier,
+    Check, Descriptor, ErrorCode, Limits, OciTrustPolicy, Request, RevocationEvidence, Status,
+    Time, TrustStore, Verdict, Verifier,
 };
 
 const AT: &str = "2026-11-24T00:00:00Z";
@@ -294,6 +294,32 @@ fn chain_cache_follows_the_trust_store_and_never_caches_failures() {
     let outcome = warm.verify(&oci(&broken, "net-monitor", &mut reference, AT));
     assert_eq!(outcome.verdict, Verdict::Rejected);
     assert_eq!(warm.cached_chains(), 1, "failed chains are not cached");
+}
+
+/// Chains in the cache were admitted under the verifier's limits; new limits start
+/// a new cache, so a stricter limit is never bypassed by a cached chain.
+#[test]
+fn chain_cache_starts_over_when_the_limits_change() {
+    let warm = committed_verifier().with_chain_cache(4);
+    let envelope = fixture("envelopes/valid/x509-ps384.jws");
+    let mut reference = String::new();
+    assert!(warm
+        .verify(&oci(&envelope, "net-monitor", &mut reference, AT))
+        .is_verified());
+    assert_eq!(warm.cached_chains(), 1);
+    let strict = warm.clone().with_limits(Limits {
+        max_certificates: 2,
+        ..Limits::default()
+    });
+    assert_eq!(strict.cached_chains(), 0);
+    let mut reference = String::new();
+    let outcome = strict.verify(&oci(&envelope, "net-monitor", &mut reference, AT));
+    assert_eq!(outcome.error.unwrap().code, ErrorCode::LimitExceeded);
+    assert_eq!(
+        warm.cached_chains(),
+        1,
+        "the original verifier keeps its cache"
+    );
 }
 
 #[test]

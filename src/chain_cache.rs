@@ -1,0 +1,189 @@
+//! The verified-chain cache (opt-in, [`crate::Verifier::with_chain_cache`]).
+//!
+//! A signer seen before should cost one signature verification. The cache maps the
+//! exact text of an envelope's `x5c` entries to the chain they decode to, parsed
+//! (certificates and their facts) and validated against the verifier's trust store
+//! (linkage, link signatures, certificate profile: the time-independent checks).
+//! Keying by the base64 text, not the decoded bytes, lets a hit skip base64
+//! decoding and certificate parsing as well as the link signatures.
+//!
+//! What is never cached: validity periods, expiry, trust-store membership, trusted
+//! identities, revocation and the envelope signature — every call evaluates them.
+//! Only chains that passed validation are inserted, so a hit can never turn a
+//! rejection into an acceptance; the cache belongs to one verifier (one trust store,
+//! one set of limits), and changing the limits starts a new cache.
+
+use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
+use std::sync::{Arc, Mutex};
+
+use crate::cert::Cert;
+use crate::outcome::CertificateFacts;
+
+/// The cache key of a chain: the exact text of its entries, each prefixed with its
+/// length so entry boundaries are part of the key. Equality compares the whole
+/// text; the hash covers only the total length and the end of the leaf's entry (its
+/// signature: distinct for distinct leaves), so a lookup does not hash kilobytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct ChainKey {
+    text: Box<[u8]>,
+    probe: [u8; PROBE],
+}
+
+/// How many bytes at the end of the leaf entry the hash covers.
+const PROBE: usize = 48;
+
+impl Hash for ChainKey {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        state.write_usize(self.text.len());
+        state.write(&self.probe);
+    }
+}
+
+/// A parsed `x5c` chain: the certificates, leaf first, and their facts for the
+/// outcome (computed once, since rendering names is a visible part of a verify).
+#[derive(Debug)]
+pub(crate) struct ParsedChain {
+    pub certs: Vec<Cert>,
+    pub facts: Vec<CertificateFacts>,
+}
+
+impl ParsedChain {
+    pub fn new(certs: Vec<Cert>) -> Self {
+        let facts = certs.iter().map(CertificateFacts::of).collect();
+        Self { certs, facts }
+    }
+}
+
+/// Bounded, least-recently-used, shared by the clones of one verifier (`Sync`).
+#[derive(Debug)]
+pub(crate) struct ChainCache {
+    capacity: usize,
+    inner: Mutex<Inner>,
+}
+
+#[derive(Debug, Default)]
+struct Inner {
+    /// Key → chain and its last use.
+    entries: HashMap<ChainKey, (Arc<ParsedChain>, u64)>,
+    tick: u64,
+}
+
+impl ChainCache {
+    /// A cache of at most `capacity` chains (at least one).
+    pub fn new(capacity: usize) -> Self {
+        Self {
+            capacity: capacity.max(1),
+            inner: Mutex::new(Inner::default()),
+        }
+    }
+
+    /// The same cache, emptied (same capacity).
+    pub fn fresh(&self) -> Self {
+        Self::new(self.capacity)
+    }
+
+    /// The key of the `x5c` entries' text.
+    pub fn key(entries: &[&str]) -> ChainKey {
+        let total: usize = entries.iter().map(|e| e.len() + 8).sum();
+        let mut text = Vec::with_capacity(total);
+        for entry in entries {
+            text.extend_from_slice(&(entry.len() as u64).to_be_bytes());
+            text.extend_from_slice(entry.as_bytes());
+        }
+        let mut probe = [0; PROBE];
+        if let Some(leaf) = entries.first().map(|e| e.as_bytes()) {
+            let tail = &leaf[leaf.len().saturating_sub(PROBE)..];
+            probe[..tail.len()].copy_from_slice(tail);
+        }
+        ChainKey {
+            text: text.into_boxed_slice(),
+            probe,
+        }
+    }
+
+    /// The validated chain with this key, if cached (marks it used).
+    pub fn get(&self, key: &ChainKey) -> Option<Arc<ParsedChain>> {
+        let mut inner = self.inner.lock().ok()?;
+        inner.tick += 1;
+        let tick = inner.tick;
+        let (chain, last_use) = inner.entries.get_mut(key)?;
+        *last_use = tick;
+        Some(Arc::clone(chain))
+    }
+
+    /// Remembers a chain that passed validation, evicting the least recently used
+    /// one when full.
+    pub fn insert(&self, key: ChainKey, chain: Arc<ParsedChain>) {
+        let Ok(mut inner) = self.inner.lock() else {
+            return;
+        };
+        if inner.entries.len() >= self.capacity && !inner.entries.contains_key(&key) {
+            if let Some(oldest) = inner
+                .entries
+                .iter()
+                .min_by_key(|(_, (_, t))| *t)
+                .map(|(k, _)| k.clone())
+            {
+                inner.entries.remove(&oldest);
+            }
+        }
+        inner.tick += 1;
+        let tick = inner.tick;
+        inner.entries.insert(key, (chain, tick));
+    }
+
+    /// How many chains are cached.
+    pub fn len(&self) -> usize {
+        self.inner.lock().map_or(0, |i| i.entries.len())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    impl ChainKey {
+        fn key_for_test(text: &str) -> Self {
+            ChainCache::key(&[text])
+        }
+    }
+
+    #[test]
+    fn keys_with_the_same_hash_are_still_told_apart() {
+        let cache = ChainCache::new(4);
+        let a = ChainCache::key(&["MIIleafAAAA", "root1"]);
+        let b = ChainCache::key(&["MIIleafAAAA", "root2"]);
+        assert_eq!(a.probe, b.probe);
+        cache.insert(a.clone(), Arc::new(ParsedChain::new(Vec::new())));
+        assert!(cache.get(&a).is_some());
+        assert!(cache.get(&b).is_none());
+    }
+
+    #[test]
+    fn entry_boundaries_are_part_of_the_key() {
+        assert_ne!(ChainCache::key(&["ab", "c"]), ChainCache::key(&["a", "bc"]));
+        assert_ne!(ChainCache::key(&["abc"]), ChainCache::key(&["abc", ""]));
+        assert_eq!(ChainCache::key(&["ab", "c"]), ChainCache::key(&["ab", "c"]));
+    }
+
+    #[test]
+    fn least_recently_used_is_evicted() {
+        let cache = ChainCache::new(2);
+        let chain = || Arc::new(ParsedChain::new(Vec::new()));
+        let (a, b, c) = (
+            ChainKey::key_for_test("a"),
+            ChainKey::key_for_test("b"),
+            ChainKey::key_for_test("c"),
+        );
+        cache.insert(a.clone(), chain());
+        cache.insert(b.clone(), chain());
+        assert!(cache.get(&a).is_some());
+        cache.insert(c.clone(), chain());
+        assert_eq!(cache.len(), 2);
+        assert!(cache.get(&a).is_some());
+        assert!(cache.get(&b).is_none(), "b was the least recently used");
+        assert!(cache.get(&c).is_some());
+        assert_eq!(cache.fresh().len(), 0);
+    }
+}
