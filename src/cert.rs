@@ -4,7 +4,7 @@ use base64ct::Encoding as _;
 use const_oid::db::{rfc5280, rfc5912};
 use const_oid::ObjectIdentifier;
 use der::asn1::UintRef;
-use der::{Decode, Encode, Reader, SliceReader};
+use der::{Decode, Reader, SliceReader};
 use x509_cert::ext::pkix::name::{DistributionPointName, GeneralName};
 use x509_cert::ext::pkix::{
     AuthorityInfoAccessSyntax, BasicConstraints, CrlDistributionPoints, ExtendedKeyUsage, KeyUsage,
@@ -130,11 +130,14 @@ impl Cert {
                 format!("{what} is not a valid X.509 certificate: {detail}"),
             )
         };
-        let parsed = Certificate::from_der(der).map_err(|e| bad(e.to_string()))?;
+        let Certificate {
+            tbs_certificate: tbs_cert,
+            signature_algorithm,
+            signature,
+        } = Certificate::from_der(der).map_err(|e| bad(e.to_string()))?;
         let tbs = original_tbs(der).ok_or_else(|| bad("cannot locate tbsCertificate".into()))?;
-        let tbs_cert = &parsed.tbs_certificate;
-        let subject_raw = tbs_cert.subject.to_der().map_err(|e| bad(e.to_string()))?;
-        let issuer_raw = tbs_cert.issuer.to_der().map_err(|e| bad(e.to_string()))?;
+        let (issuer_raw, subject_raw) =
+            raw_names(tbs).ok_or_else(|| bad("cannot locate the issuer and subject".into()))?;
         let spki = &tbs_cert.subject_public_key_info;
         let key_bits = spki
             .subject_public_key
@@ -167,45 +170,24 @@ impl Cert {
             }
             other => KeyKind::Other(oid_name(&other)),
         };
+        let signature = signature
+            .as_bytes()
+            .ok_or_else(|| bad("signature BIT STRING has unused bits".into()))?
+            .to_vec();
 
-        let mut cert = Cert {
-            der: der.to_vec(),
-            tbs: tbs.to_vec(),
-            subject_raw,
-            issuer_raw,
-            subject: tbs_cert.subject.clone(),
-            issuer: tbs_cert.issuer.clone(),
-            key,
-            key_bits,
-            sig_alg: parsed.signature_algorithm.clone(),
-            signature: parsed
-                .signature
-                .as_bytes()
-                .ok_or_else(|| bad("signature BIT STRING has unused bits".into()))?
-                .to_vec(),
-            not_before: Time::from_der(&tbs_cert.validity.not_before),
-            not_after: Time::from_der(&tbs_cert.validity.not_after),
-            basic_constraints: None,
-            key_usage: None,
-            ext_key_usage: None,
-            ocsp_urls: Vec::new(),
-            crl_urls: Vec::new(),
-            sha256: [0; 32],
-            serial: tbs_cert.serial_number.as_bytes().to_vec(),
-            extensions: tbs_cert.extensions.clone().unwrap_or_default(),
-        };
-        cert.sha256
-            .copy_from_slice(&crypto::digest(Hash::Sha256, der));
-
-        let mut seen: Vec<ObjectIdentifier> = Vec::new();
-        for ext in tbs_cert.extensions.iter().flatten() {
-            if seen.contains(&ext.extn_id) {
+        let extensions = tbs_cert.extensions.unwrap_or_default();
+        let mut basic_constraints = None;
+        let mut key_usage = None;
+        let mut ext_key_usage = None;
+        let mut ocsp_urls = Vec::new();
+        let mut crl_urls = Vec::new();
+        for (i, ext) in extensions.iter().enumerate() {
+            if extensions[..i].iter().any(|e| e.extn_id == ext.extn_id) {
                 return Err(bad(format!(
                     "extension {} appears twice",
                     oid_name(&ext.extn_id)
                 )));
             }
-            seen.push(ext.extn_id);
             let value = ext.extn_value.as_bytes();
             let ext_bad = |e: der::Error| {
                 bad(format!(
@@ -215,19 +197,19 @@ impl Cert {
             };
             match ext.extn_id {
                 rfc5280::ID_CE_BASIC_CONSTRAINTS => {
-                    cert.basic_constraints = Some(Ext {
+                    basic_constraints = Some(Ext {
                         critical: ext.critical,
                         value: BasicConstraints::from_der(value).map_err(ext_bad)?,
                     });
                 }
                 rfc5280::ID_CE_KEY_USAGE => {
-                    cert.key_usage = Some(Ext {
+                    key_usage = Some(Ext {
                         critical: ext.critical,
                         value: KeyUsage::from_der(value).map_err(ext_bad)?,
                     });
                 }
                 rfc5280::ID_CE_EXT_KEY_USAGE => {
-                    cert.ext_key_usage = Some(Ext {
+                    ext_key_usage = Some(Ext {
                         critical: ext.critical,
                         value: ExtendedKeyUsage::from_der(value).map_err(ext_bad)?.0,
                     });
@@ -239,7 +221,7 @@ impl Cert {
                             if let GeneralName::UniformResourceIdentifier(uri) =
                                 desc.access_location
                             {
-                                cert.ocsp_urls.push(uri.to_string());
+                                ocsp_urls.push(uri.to_string());
                             }
                         }
                     }
@@ -251,7 +233,7 @@ impl Cert {
                         {
                             for name in names {
                                 if let GeneralName::UniformResourceIdentifier(uri) = name {
-                                    cert.crl_urls.push(uri.to_string());
+                                    crl_urls.push(uri.to_string());
                                 }
                             }
                         }
@@ -260,7 +242,30 @@ impl Cert {
                 _ => {}
             }
         }
-        Ok(cert)
+        let mut sha256 = [0; 32];
+        sha256.copy_from_slice(&crypto::digest(Hash::Sha256, der));
+        Ok(Cert {
+            der: der.to_vec(),
+            tbs: tbs.to_vec(),
+            subject_raw: subject_raw.to_vec(),
+            issuer_raw: issuer_raw.to_vec(),
+            subject: tbs_cert.subject,
+            issuer: tbs_cert.issuer,
+            key,
+            key_bits,
+            sig_alg: signature_algorithm,
+            signature,
+            not_before: Time::from_der(&tbs_cert.validity.not_before),
+            not_after: Time::from_der(&tbs_cert.validity.not_after),
+            basic_constraints,
+            key_usage,
+            ext_key_usage,
+            ocsp_urls,
+            crl_urls,
+            sha256,
+            serial: tbs_cert.serial_number.as_bytes().to_vec(),
+            extensions,
+        })
     }
 
     /// Whether the raw subject equals the raw issuer.
@@ -326,6 +331,22 @@ pub(crate) fn original_tbs(der: &[u8]) -> Option<&[u8]> {
     reader.tlv_bytes().ok()
 }
 
+/// The exact bytes of the issuer and subject names in a certificate's
+/// tbsCertificate (Go compares these raw bytes when it links certificates).
+fn raw_names(tbs: &[u8]) -> Option<(&[u8], &[u8])> {
+    let mut reader = SliceReader::new(tbs).ok()?;
+    let _sequence: der::Header = reader.decode().ok()?;
+    if reader.peek_byte() == Some(0xA0) {
+        reader.tlv_bytes().ok()?; // [0] version
+    }
+    reader.tlv_bytes().ok()?; // serialNumber
+    reader.tlv_bytes().ok()?; // signature
+    let issuer = reader.tlv_bytes().ok()?;
+    reader.tlv_bytes().ok()?; // validity
+    let subject = reader.tlv_bytes().ok()?;
+    Some((issuer, subject))
+}
+
 /// Decodes PEM blocks of type CERTIFICATE, or DER certificates back to back, from
 /// `bytes`. Returns the DER of each certificate.
 pub(crate) fn split_pem_or_der(
@@ -381,4 +402,44 @@ pub(crate) fn split_pem_or_der(
         return Err("empty file".into());
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use der::Encode;
+
+    use super::*;
+
+    /// The raw names sliced from the DER are the names x509-cert decoded, encoded
+    /// again: for every PEM certificate under tests/fixtures.
+    #[test]
+    fn raw_names_are_the_decoded_names() {
+        let mut seen = 0;
+        let mut dirs =
+            vec![std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")];
+        while let Some(dir) = dirs.pop() {
+            for entry in std::fs::read_dir(dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    dirs.push(path);
+                    continue;
+                }
+                if path.extension().is_none_or(|e| e != "pem") {
+                    continue;
+                }
+                let Ok(ders) = split_pem_or_der(&std::fs::read(&path).unwrap(), 64) else {
+                    continue;
+                };
+                for der in ders {
+                    let Ok(cert) = Cert::parse(&der, "fixture") else {
+                        continue;
+                    };
+                    assert_eq!(cert.subject_raw, cert.subject.to_der().unwrap(), "{path:?}");
+                    assert_eq!(cert.issuer_raw, cert.issuer.to_der().unwrap(), "{path:?}");
+                    seen += 1;
+                }
+            }
+        }
+        assert!(seen > 50, "only {seen} certificates found");
+    }
 }

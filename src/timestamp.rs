@@ -20,11 +20,10 @@ use x509_cert::spki::AlgorithmIdentifierOwned;
 use crate::cert::{hash_from_oid, oid_name, Cert};
 use crate::crypto::{self, Hash};
 use crate::error::{err, Error, ErrorCode};
-use crate::outcome::TimestampFacts;
+use crate::outcome::{CertificateFacts, TimestampFacts};
 use crate::signed_data;
 use crate::time::Time;
 use crate::tsa_chain;
-use crate::verifier::certificate_facts;
 
 const ID_SIGNED_DATA: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.7.2");
 const ID_CT_TST_INFO: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.9.16.1.4");
@@ -121,7 +120,7 @@ pub(crate) struct Timestamp {
 }
 
 /// A parsed (not yet verified) token.
-struct Token {
+pub(crate) struct Token {
     signed: SignedData,
     certificates: Vec<Cert>,
     tst_info: TstInfo,
@@ -147,7 +146,7 @@ fn bad_tst_info(detail: impl std::fmt::Display) -> Error {
 }
 
 /// Parses the token and its TSTInfo (spec §9 steps 2, 3 and 5).
-fn parse(token: &[u8]) -> Result<Token, Error> {
+pub(crate) fn parse(token: &[u8]) -> Result<Token, Error> {
     let info = ContentInfo::from_der(token).map_err(|e| malformed(format!("ContentInfo: {e}")))?;
     if info.content_type != ID_SIGNED_DATA {
         return Err(malformed(format!(
@@ -296,11 +295,10 @@ fn out_of_range() -> Error {
     bad_tst_info("genTime is out of the supported range")
 }
 
-/// Reads a token without verifying it: genTime, its accuracy window and the
+/// What a parsed token says, unverified: genTime, its accuracy window and the
 /// certificates the token carries (signing certificate first when it can be
 /// identified), for `notation inspect`-style reporting.
-pub(crate) fn inspect(token: &[u8]) -> Result<TimestampFacts, Error> {
-    let parsed = parse(token)?;
+pub(crate) fn facts(parsed: &Token) -> Result<TimestampFacts, Error> {
     let mut ordered: Vec<&Cert> = Vec::new();
     let signer = parsed
         .signed
@@ -327,20 +325,22 @@ pub(crate) fn inspect(token: &[u8]) -> Result<TimestampFacts, Error> {
         gen_time: time(parsed.gen_time)?,
         lower: time(parsed.lower)?,
         upper: time(parsed.upper)?,
-        certificates: ordered.into_iter().map(certificate_facts).collect(),
+        certificates: ordered.into_iter().map(CertificateFacts::of).collect(),
     })
 }
 
-/// Verifies `token` as a timestamp of `signature` (the decoded JWS signature
-/// bytes) against the `tsa` trust-store `roots` (spec §9 steps 2–8).
+/// Verifies a parsed token as a timestamp of `signature` (the decoded JWS
+/// signature bytes) against the `tsa` trust-store `roots` (spec §9 steps 4–8).
+/// `trusted` says whether a root's self-signature was verified when the trust
+/// store was built (it is not verified again).
 pub(crate) fn verify(
-    token: &[u8],
+    parsed: &Token,
     signature: &[u8],
     roots: &[Arc<Cert>],
+    trusted: &dyn Fn(&Cert) -> bool,
 ) -> Result<Timestamp, Error> {
-    let parsed = parse(token)?;
-    check_imprint(&parsed, signature)?;
-    verify_parsed(&parsed, roots)
+    check_imprint(parsed, signature)?;
+    verify_parsed(parsed, roots, trusted)
 }
 
 /// The message imprint must be a SHA-2 hash of `signature` (spec §9 step 4).
@@ -365,7 +365,11 @@ fn check_imprint(parsed: &Token, signature: &[u8]) -> Result<(), Error> {
 }
 
 /// Trust roots, signer, chain and profile (spec §9 steps 6–8).
-fn verify_parsed(parsed: &Token, roots: &[Arc<Cert>]) -> Result<Timestamp, Error> {
+fn verify_parsed(
+    parsed: &Token,
+    roots: &[Arc<Cert>],
+    trusted: &dyn Fn(&Cert) -> bool,
+) -> Result<Timestamp, Error> {
     if roots.is_empty() {
         return Err(err(
             ErrorCode::TimestampNoTrustedRoots,
@@ -381,7 +385,7 @@ fn verify_parsed(parsed: &Token, roots: &[Arc<Cert>]) -> Result<Timestamp, Error
     for signer_info in signer_infos.iter() {
         match verify_signer(parsed, signer_info, roots, gen_time) {
             Ok(certificates) => {
-                tsa_chain::validate_profile(&certificates)?;
+                tsa_chain::validate_profile(&certificates, trusted)?;
                 return Ok(Timestamp {
                     gen_time,
                     lower: to_time(parsed.lower).ok_or_else(out_of_range)?,
@@ -598,6 +602,15 @@ mod tests {
         std::fs::read(dir.join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
     }
 
+    /// Parses and verifies a token; no root counts as verified at load.
+    fn verify(token: &[u8], signature: &[u8], roots: &[Arc<Cert>]) -> Result<Timestamp, Error> {
+        super::verify(&parse(token)?, signature, roots, &|_| false)
+    }
+
+    fn inspect(token: &[u8]) -> Result<TimestampFacts, Error> {
+        facts(&parse(token)?)
+    }
+
     fn root(dir: &std::path::Path, rel: &str) -> Vec<Arc<Cert>> {
         vec![Arc::new(Cert::parse(&read(dir, rel), rel).unwrap())]
     }
@@ -628,7 +641,7 @@ mod tests {
         rel: &str,
         roots: &[Arc<Cert>],
     ) -> Result<Timestamp, Error> {
-        verify_parsed(&parse(&read(dir, rel))?, roots)
+        verify_parsed(&parse(&read(dir, rel))?, roots, &|_| false)
     }
 
     #[test]

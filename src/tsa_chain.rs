@@ -269,10 +269,15 @@ pub(crate) fn check_timestamping_eku(cert: &Cert) -> Result<(), Error> {
     }
 }
 
-/// Validates the chain (signing certificate first, root last) against the
-/// timestamping certificate profile (spec §4.4). Failures are TSA-15, or TSA-14
-/// for the signing certificate's Extended Key Usage.
-pub(crate) fn validate_profile(chain: &[Cert]) -> Result<(), Error> {
+/// Validates a chain from [`build`] (signing certificate first, root last) against
+/// the timestamping certificate profile (spec §4.4). Failures are TSA-15, or TSA-14
+/// for the signing certificate's Extended Key Usage. `build` verified every link's
+/// signature, so only self-signedness is checked here; the root's self-signature is
+/// not verified again when `trusted` says the trust store verified it at load.
+pub(crate) fn validate_profile(
+    chain: &[Cert],
+    trusted: &dyn Fn(&Cert) -> bool,
+) -> Result<(), Error> {
     let fail = |detail: String| {
         err(
             ErrorCode::TimestampChainProfileInvalid,
@@ -282,38 +287,28 @@ pub(crate) fn validate_profile(chain: &[Cert]) -> Result<(), Error> {
     let Some(last) = chain.last() else {
         return Err(fail("the chain is empty".into()));
     };
+    let self_signed = |cert: &Cert| {
+        cert.is_self_issued() && (trusted(cert) || cert.verify_signed_by(cert) == Ok(true))
+    };
     let n = chain.len();
-    if n == 1 {
-        if !last.is_self_issued() || last.verify_signed_by(last) != Ok(true) {
+    for (i, cert) in chain[..n - 1].iter().enumerate() {
+        if self_signed(cert) {
             return Err(fail(format!(
+                "certificate {} (\"{}\") is self-signed but is not the root",
+                i + 1,
+                name(cert)
+            )));
+        }
+    }
+    if !self_signed(last) {
+        return Err(fail(if n == 1 {
+            format!(
                 "the single certificate \"{}\" is not self-signed",
                 name(last)
-            )));
-        }
-    } else {
-        for i in 0..n - 1 {
-            let (cert, issuer) = (&chain[i], &chain[i + 1]);
-            if cert.is_self_issued() && cert.verify_signed_by(cert) == Ok(true) {
-                return Err(fail(format!(
-                    "certificate {} (\"{}\") is self-signed but is not the root",
-                    i + 1,
-                    name(cert)
-                )));
-            }
-            if cert.issuer_raw != issuer.subject_raw || cert.verify_signed_by(issuer) != Ok(true) {
-                return Err(fail(format!(
-                    "\"{}\" is not issued by \"{}\"",
-                    name(cert),
-                    name(issuer)
-                )));
-            }
-        }
-        if !last.is_self_issued() || last.verify_signed_by(last) != Ok(true) {
-            return Err(fail(format!(
-                "the root \"{}\" is not self-signed",
-                name(last)
-            )));
-        }
+            )
+        } else {
+            format!("the root \"{}\" is not self-signed", name(last))
+        }));
     }
     leaf_profile(&chain[0]).map_err(fail)?;
     check_timestamping_eku(&chain[0])?;
