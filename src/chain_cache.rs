@@ -7,6 +7,10 @@
 //! Keying by the base64 text, not the decoded bytes, lets a hit skip base64
 //! decoding and certificate parsing as well as the link signatures.
 //!
+//! With the chains it keeps the certificate signatures that verified in chains the
+//! verifier builds itself (a timestamp authority's chain, which is built anew for
+//! every token), by the SHA-256 of the certificate and of its issuer.
+//!
 //! What is never cached: validity periods, expiry, trust-store membership, trusted
 //! identities, revocation and the envelope signature — every call evaluates them.
 //! Only chains that passed validation are inserted, so a hit can never turn a
@@ -19,6 +23,7 @@ use std::sync::{Arc, Mutex};
 
 use crate::cert::Cert;
 use crate::outcome::CertificateFacts;
+use crate::store::TrustStore;
 
 /// The cache key of a chain: the exact text of its entries, each prefixed with its
 /// length so entry boundaries are part of the key. Equality compares the whole
@@ -59,22 +64,23 @@ impl ParsedChain {
 #[derive(Debug)]
 pub(crate) struct ChainCache {
     capacity: usize,
-    inner: Mutex<Inner>,
+    chains: Lru<ChainKey, Arc<ParsedChain>>,
+    /// Certificate signatures that verified, by (certificate, issuer) SHA-256: the
+    /// links of chains the verifier builds itself (timestamp authorities).
+    links: Lru<[u8; 64], ()>,
 }
 
-#[derive(Debug, Default)]
-struct Inner {
-    /// Key → chain and its last use.
-    entries: HashMap<ChainKey, (Arc<ParsedChain>, u64)>,
-    tick: u64,
-}
+/// How many verified links are remembered per cached chain.
+const LINKS_PER_CHAIN: usize = 4;
 
 impl ChainCache {
     /// A cache of at most `capacity` chains (at least one).
     pub fn new(capacity: usize) -> Self {
+        let capacity = capacity.max(1);
         Self {
-            capacity: capacity.max(1),
-            inner: Mutex::new(Inner::default()),
+            capacity,
+            chains: Lru::new(capacity),
+            links: Lru::new(capacity.saturating_mul(LINKS_PER_CHAIN)),
         }
     }
 
@@ -104,17 +110,104 @@ impl ChainCache {
 
     /// The validated chain with this key, if cached (marks it used).
     pub fn get(&self, key: &ChainKey) -> Option<Arc<ParsedChain>> {
+        self.chains.get(key)
+    }
+
+    /// Remembers a chain that passed validation.
+    pub fn insert(&self, key: ChainKey, chain: Arc<ParsedChain>) {
+        self.chains.insert(key, chain);
+    }
+
+    /// How many chains are cached.
+    pub fn len(&self) -> usize {
+        self.chains.len()
+    }
+}
+
+/// What a verifier already knows about certificates: which trust-store roots had
+/// their self-signature verified when the store was built, and (with a cache)
+/// which certificate signatures verified before.
+pub(crate) struct Known<'a> {
+    store: Option<&'a TrustStore>,
+    cache: Option<&'a ChainCache>,
+}
+
+impl<'a> Known<'a> {
+    /// Knowledge of `store` and `cache`.
+    pub fn new(store: &'a TrustStore, cache: Option<&'a ChainCache>) -> Self {
+        Self {
+            store: Some(store),
+            cache,
+        }
+    }
+
+    /// Nothing known: every signature is verified.
+    #[cfg(test)]
+    pub fn nothing() -> Self {
+        Self {
+            store: None,
+            cache: None,
+        }
+    }
+
+    /// Whether `cert` is a trust-store certificate whose self-signature was
+    /// verified at load.
+    pub fn verified_root(&self, cert: &Cert) -> bool {
+        self.store.is_some_and(|s| s.is_verified_root(cert))
+    }
+
+    /// [`Cert::verify_signed_by`], answered from the cache when this exact link
+    /// verified before; only links that verify are remembered.
+    pub fn link(&self, cert: &Cert, issuer: &Cert) -> Result<bool, String> {
+        let mut key = [0; 64];
+        key[..32].copy_from_slice(&cert.sha256);
+        key[32..].copy_from_slice(&issuer.sha256);
+        if self.cache.is_some_and(|c| c.links.get(&key).is_some()) {
+            return Ok(true);
+        }
+        let verified = cert.verify_signed_by(issuer);
+        if let (Some(cache), Ok(true)) = (self.cache, &verified) {
+            cache.links.insert(key, ());
+        }
+        verified
+    }
+}
+
+/// A bounded map that evicts its least recently used entry.
+#[derive(Debug)]
+struct Lru<K, V> {
+    capacity: usize,
+    inner: Mutex<LruInner<K, V>>,
+}
+
+#[derive(Debug)]
+struct LruInner<K, V> {
+    /// Key → value and its last use.
+    entries: HashMap<K, (V, u64)>,
+    tick: u64,
+}
+
+impl<K: Hash + Eq + Clone, V: Clone> Lru<K, V> {
+    fn new(capacity: usize) -> Self {
+        Self {
+            capacity: capacity.max(1),
+            inner: Mutex::new(LruInner {
+                entries: HashMap::new(),
+                tick: 0,
+            }),
+        }
+    }
+
+    fn get(&self, key: &K) -> Option<V> {
         let mut inner = self.inner.lock().ok()?;
         inner.tick += 1;
         let tick = inner.tick;
-        let (chain, last_use) = inner.entries.get_mut(key)?;
+        let (value, last_use) = inner.entries.get_mut(key)?;
         *last_use = tick;
-        Some(Arc::clone(chain))
+        Some(value.clone())
     }
 
-    /// Remembers a chain that passed validation, evicting the least recently used
-    /// one when full.
-    pub fn insert(&self, key: ChainKey, chain: Arc<ParsedChain>) {
+    fn insert(&self, key: K, value: V) {
         let Ok(mut inner) = self.inner.lock() else {
             return;
         };
@@ -130,11 +223,10 @@ impl ChainCache {
         }
         inner.tick += 1;
         let tick = inner.tick;
-        inner.entries.insert(key, (chain, tick));
+        inner.entries.insert(key, (value, tick));
     }
 
-    /// How many chains are cached.
-    pub fn len(&self) -> usize {
+    fn len(&self) -> usize {
         self.inner.lock().map_or(0, |i| i.entries.len())
     }
 }

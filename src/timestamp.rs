@@ -18,6 +18,7 @@ use x509_cert::serial_number::SerialNumber;
 use x509_cert::spki::AlgorithmIdentifierOwned;
 
 use crate::cert::{hash_from_oid, oid_name, Cert};
+use crate::chain_cache::Known;
 use crate::crypto::{self, Hash};
 use crate::error::{err, Error, ErrorCode};
 use crate::outcome::{CertificateFacts, TimestampFacts};
@@ -331,16 +332,16 @@ pub(crate) fn facts(parsed: &Token) -> Result<TimestampFacts, Error> {
 
 /// Verifies a parsed token as a timestamp of `signature` (the decoded JWS
 /// signature bytes) against the `tsa` trust-store `roots` (spec §9 steps 4–8).
-/// `trusted` says whether a root's self-signature was verified when the trust
-/// store was built (it is not verified again).
+/// Signatures `known` to the verifier (roots verified at load, links verified
+/// before) are not verified again.
 pub(crate) fn verify(
     parsed: &Token,
     signature: &[u8],
     roots: &[Arc<Cert>],
-    trusted: &dyn Fn(&Cert) -> bool,
+    known: &Known<'_>,
 ) -> Result<Timestamp, Error> {
     check_imprint(parsed, signature)?;
-    verify_parsed(parsed, roots, trusted)
+    verify_parsed(parsed, roots, known)
 }
 
 /// The message imprint must be a SHA-2 hash of `signature` (spec §9 step 4).
@@ -368,7 +369,7 @@ fn check_imprint(parsed: &Token, signature: &[u8]) -> Result<(), Error> {
 fn verify_parsed(
     parsed: &Token,
     roots: &[Arc<Cert>],
-    trusted: &dyn Fn(&Cert) -> bool,
+    known: &Known<'_>,
 ) -> Result<Timestamp, Error> {
     if roots.is_empty() {
         return Err(err(
@@ -383,9 +384,9 @@ fn verify_parsed(
         "the timestamp token has no signerInfo",
     );
     for signer_info in signer_infos.iter() {
-        match verify_signer(parsed, signer_info, roots, gen_time) {
+        match verify_signer(parsed, signer_info, roots, gen_time, known) {
             Ok(certificates) => {
-                tsa_chain::validate_profile(&certificates, trusted)?;
+                tsa_chain::validate_profile(&certificates, known)?;
                 return Ok(Timestamp {
                     gen_time,
                     lower: to_time(parsed.lower).ok_or_else(out_of_range)?,
@@ -406,6 +407,7 @@ fn verify_signer(
     signer_info: &SignerInfo,
     roots: &[Arc<Cert>],
     gen_time: Time,
+    known: &Known<'_>,
 ) -> Result<Vec<Cert>, Error> {
     let signing_cert = signing_certificate(token, signer_info)?;
     if signer_info.version != CmsVersion::V1 {
@@ -414,7 +416,7 @@ fn verify_signer(
             format!("the timestamp signerInfo version is {}; only version 1 (issuer and serial number) is supported", signer_info.version as u8),
         ));
     }
-    let chain = tsa_chain::build(signing_cert, &token.certificates, roots, gen_time)?;
+    let chain = tsa_chain::build(signing_cert, &token.certificates, roots, gen_time, known)?;
 
     let bad_signature = |detail: String| {
         err(
@@ -604,7 +606,7 @@ mod tests {
 
     /// Parses and verifies a token; no root counts as verified at load.
     fn verify(token: &[u8], signature: &[u8], roots: &[Arc<Cert>]) -> Result<Timestamp, Error> {
-        super::verify(&parse(token)?, signature, roots, &|_| false)
+        super::verify(&parse(token)?, signature, roots, &Known::nothing())
     }
 
     fn inspect(token: &[u8]) -> Result<TimestampFacts, Error> {
@@ -641,7 +643,7 @@ mod tests {
         rel: &str,
         roots: &[Arc<Cert>],
     ) -> Result<Timestamp, Error> {
-        verify_parsed(&parse(&read(dir, rel))?, roots, &|_| false)
+        verify_parsed(&parse(&read(dir, rel))?, roots, &Known::nothing())
     }
 
     #[test]

@@ -9,6 +9,7 @@ use const_oid::ObjectIdentifier;
 use x509_cert::ext::pkix::KeyUsages;
 
 use crate::cert::{eku, oid_name, Cert, KeyKind};
+use crate::chain_cache::Known;
 use crate::error::{err, Error, ErrorCode};
 use crate::identity;
 use crate::time::Time;
@@ -48,6 +49,7 @@ pub(crate) fn build(
     intermediates: &[Cert],
     roots: &[Arc<Cert>],
     at: Time,
+    known: &Known<'_>,
 ) -> Result<Vec<Cert>, Error> {
     let fail = |reason: String| {
         err(
@@ -63,6 +65,7 @@ pub(crate) fn build(
         intermediates,
         roots,
         at,
+        known,
         checks: 0,
         last_error: None,
     };
@@ -82,6 +85,7 @@ struct Search<'a> {
     intermediates: &'a [Cert],
     roots: &'a [Arc<Cert>],
     at: Time,
+    known: &'a Known<'a>,
     checks: usize,
     last_error: Option<String>,
 }
@@ -151,7 +155,7 @@ impl<'a> Search<'a> {
             ));
             return false;
         }
-        match cert.verify_signed_by(issuer) {
+        match self.known.link(cert, issuer) {
             Ok(true) => true,
             Ok(false) => {
                 self.last_error = Some(format!(
@@ -273,11 +277,8 @@ pub(crate) fn check_timestamping_eku(cert: &Cert) -> Result<(), Error> {
 /// the timestamping certificate profile (spec §4.4). Failures are TSA-15, or TSA-14
 /// for the signing certificate's Extended Key Usage. `build` verified every link's
 /// signature, so only self-signedness is checked here; the root's self-signature is
-/// not verified again when `trusted` says the trust store verified it at load.
-pub(crate) fn validate_profile(
-    chain: &[Cert],
-    trusted: &dyn Fn(&Cert) -> bool,
-) -> Result<(), Error> {
+/// not verified again when the trust store verified it at load.
+pub(crate) fn validate_profile(chain: &[Cert], known: &Known<'_>) -> Result<(), Error> {
     let fail = |detail: String| {
         err(
             ErrorCode::TimestampChainProfileInvalid,
@@ -288,7 +289,8 @@ pub(crate) fn validate_profile(
         return Err(fail("the chain is empty".into()));
     };
     let self_signed = |cert: &Cert| {
-        cert.is_self_issued() && (trusted(cert) || cert.verify_signed_by(cert) == Ok(true))
+        cert.is_self_issued()
+            && (known.verified_root(cert) || cert.verify_signed_by(cert) == Ok(true))
     };
     let n = chain.len();
     for (i, cert) in chain[..n - 1].iter().enumerate() {

@@ -8,7 +8,7 @@ use crate::alg::Algorithm;
 use crate::aws;
 use crate::cert::{Cert, KeyKind};
 use crate::chain;
-use crate::chain_cache::{ChainCache, ChainKey, ParsedChain};
+use crate::chain_cache::{ChainCache, ChainKey, Known, ParsedChain};
 use crate::envelope::{self, Envelope, X5c, JWS_MEDIA_TYPE};
 use crate::error::{err, Error, ErrorCode};
 use crate::header::{self, ProtectedHeader, SigningScheme};
@@ -502,7 +502,7 @@ impl Verifier {
             token.as_ref().map_err(Error::clone)?,
             &integral.envelope.signature,
             &roots,
-            &|c| self.store.is_verified_root(c),
+            &Known::new(&self.store, self.cache.as_deref()),
         )?;
         within_all(chain, stamp.lower, stamp.upper, |cert, _| {
             if stamp.lower < cert.not_before {
@@ -903,6 +903,53 @@ mod tests {
             crate::crypto::verifications() - before,
             1,
             "warm: the envelope signature only"
+        );
+    }
+
+    /// A timestamped signature: the envelope and its one link, the token's
+    /// signature, the TSA link and the CRL's signature — the TSA link once, and
+    /// neither root's self-signature (both verified when the store was built).
+    #[test]
+    fn timestamped_crypto_work_is_the_floor() {
+        let mut store = TrustStore::new();
+        store
+            .add("ca:signer", &fixture("timestamp/certs/signer-root.pem"))
+            .unwrap();
+        store
+            .add("tsa:ts", &fixture("timestamp/certs/tsa-root.pem"))
+            .unwrap();
+        let policy = OciTrustPolicy::from_json(
+            br#"{"version": "1.0", "trustPolicies": [{"name": "ts", "registryScopes": ["*"],
+                "signatureVerification": {"level": "strict", "verifyTimestamp": "always"},
+                "trustStores": ["ca:signer", "tsa:ts"], "trustedIdentities": ["*"]}]}"#,
+        )
+        .unwrap();
+        let envelope = fixture("timestamp/envelopes/valid.jws");
+        let facts = inspect(&envelope).unwrap();
+        let descriptor = facts.signed_artifact.unwrap();
+        let reference = format!("registry.example/ts@{}", descriptor.digest);
+        let request = Request::oci(
+            &envelope,
+            &reference,
+            descriptor,
+            Time::parse_rfc3339("2026-11-24T00:00:00Z").unwrap(),
+        )
+        .revocation(RevocationEvidence::none().with_crl(fixture("timestamp/crl/tsa-good.crl")));
+        let verifier = Verifier::new(store)
+            .with_oci_policy(policy)
+            .with_chain_cache(4);
+
+        let before = crate::crypto::verifications();
+        let outcome = verifier.verify(&request);
+        assert!(outcome.is_verified(), "{}", outcome.to_json());
+        assert_eq!(crate::crypto::verifications() - before, 5);
+
+        let before = crate::crypto::verifications();
+        assert!(verifier.verify(&request).is_verified());
+        assert_eq!(
+            crate::crypto::verifications() - before,
+            3,
+            "warm: both chains' links are cached"
         );
     }
 }

@@ -253,7 +253,19 @@ pub fn verify_oci(
         28,
     );
     let at = Time::parse_rfc3339("2026-11-24T00:00:00Z").unwrap();
-    verifier.verify(&Request::oci(envelope, &reference, descriptor, at).revocation(evidence))
+    let request = Request::oci(envelope, &reference, descriptor, at).revocation(evidence);
+    let outcome = verifier.verify(&request);
+    // The chain cache (signing chain and timestamp authority links) never changes
+    // an outcome, cold or warm.
+    let cached = verifier.with_chain_cache(4);
+    for run in ["cold", "warm"] {
+        assert_eq!(
+            cached.verify(&request).to_json(),
+            outcome.to_json(),
+            "with the chain cache, {run}"
+        );
+    }
+    outcome
 }
 
 /// Runs every case of one manifest section and fails with a description of each
