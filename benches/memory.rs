@@ -48,6 +48,9 @@ fn main() {
         let (ok, usage) = measure(|| kind.floor());
         assert!(ok);
         row(kind.name, "crypto floor", usage);
+        let (ok, usage) = measure(|| kind.warm_floor());
+        assert!(ok);
+        row(kind.name, "warm crypto floor", usage);
         let floor: Vec<&str> = kind.floor.iter().map(|s| s.what.as_str()).collect();
         println!(
             "{:<22} envelope {envelope} bytes; floor = {}",

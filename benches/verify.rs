@@ -125,15 +125,25 @@ fn summary(kinds: &[Kind]) {
     );
     println!("medians of interleaved rounds, µs per call");
     println!(
-        "{:<22} {:>9} {:>9} {:>9} {:>9} {:>5} {:>9} {:>10} {:>9}",
-        "kind", "cold", "warm", "parse", "floor", "sigs", "1 sig", "cold/floor", "warm/sig"
+        "{:<22} {:>9} {:>9} {:>9} {:>9} {:>5} {:>9} {:>9} {:>10} {:>9} {:>10}",
+        "kind",
+        "cold",
+        "warm",
+        "parse",
+        "floor",
+        "sigs",
+        "1 sig",
+        "warm fl.",
+        "cold/floor",
+        "warm/sig",
+        "warm/w.fl."
     );
     for kind in kinds {
         let cold = kind.verifier(0);
         let warm = kind.verifier(CACHE);
         let request = kind.request();
         assert!(warm.verify(&request).is_verified());
-        let (mut c, mut w, mut p, mut f, mut s) = (
+        let (mut c, mut w, mut p, mut f, mut s, mut wf) = (
             || {
                 black_box(cold.verify(black_box(&request)));
             },
@@ -149,11 +159,14 @@ fn summary(kinds: &[Kind]) {
             || {
                 black_box(black_box(&kind.floor[0]).verify());
             },
+            || {
+                black_box(black_box(kind).warm_floor());
+            },
         );
-        let mut ops: [&mut dyn FnMut(); 5] = [&mut c, &mut w, &mut p, &mut f, &mut s];
+        let mut ops: [&mut dyn FnMut(); 6] = [&mut c, &mut w, &mut p, &mut f, &mut s, &mut wf];
         let t = interleaved(&mut ops, 41, Duration::from_millis(20));
         println!(
-            "{:<22} {:>9.1} {:>9.1} {:>9.1} {:>9.1} {:>5} {:>9.1} {:>9.2}x {:>8.2}x",
+            "{:<22} {:>9.1} {:>9.1} {:>9.1} {:>9.1} {:>5} {:>9.1} {:>9.1} {:>9.2}x {:>8.2}x {:>9.2}x",
             kind.name,
             t[0] / 1e3,
             t[1] / 1e3,
@@ -161,11 +174,20 @@ fn summary(kinds: &[Kind]) {
             t[3] / 1e3,
             kind.floor.len(),
             t[4] / 1e3,
+            t[5] / 1e3,
             t[0] / t[3],
-            t[1] / t[4]
+            t[1] / t[4],
+            t[1] / t[5]
         );
         let what: Vec<&str> = kind.floor.iter().map(|s| s.what.as_str()).collect();
         println!("{:<22} floor = {}", "", what.join(" + "));
+        let warm_what: Vec<&str> = kind
+            .floor
+            .iter()
+            .filter(|s| s.per_signature)
+            .map(|s| s.what.as_str())
+            .collect();
+        println!("{:<22} warm floor = {}", "", warm_what.join(" + "));
     }
 
     println!("\nthroughput of one shared verifier, verifications/s (median of 3 runs of 2 s)");

@@ -191,18 +191,23 @@ pub(crate) fn check_chain(
         } else {
             CertStatus::Good
         };
-        let what = format!(
-            "{} certificate {} (\"{}\")",
-            purpose.chain(),
-            i + 1,
-            identity::render_go(&cert.subject)
-        );
+        let what = || {
+            format!(
+                "{} certificate {} (\"{}\")",
+                purpose.chain(),
+                i + 1,
+                identity::render_go(&cert.subject)
+            )
+        };
         match status {
             CertStatus::Good => {}
             CertStatus::Revoked(why) => {
                 return ChainStatus::Revoked(err(
                     ErrorCode::CertificateRevoked,
-                    format!("{what} is revoked: {why}; the signature must not be trusted"),
+                    format!(
+                        "{} is revoked: {why}; the signature must not be trusted",
+                        what()
+                    ),
                 ))
             }
             CertStatus::Unknown(why) => {
@@ -218,7 +223,8 @@ pub(crate) fn check_chain(
                     unknown = Some(err(
                         ErrorCode::RevocationUnknown,
                         format!(
-                            "the revocation status of {what} cannot be determined offline: {why}; fetch {} and pass the response as revocation evidence{}",
+                            "the revocation status of {} cannot be determined offline: {why}; fetch {} and pass the response as revocation evidence{}",
+                            what(),
                             urls.join(", "),
                             purpose.hint()
                         ),

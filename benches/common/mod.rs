@@ -17,6 +17,9 @@ use x509_cert::Certificate;
 pub struct Signature {
     /// What is verified ("envelope", "link 1→2", …).
     pub what: String,
+    /// Whether every verification of this signature needs it even with a warm
+    /// chain cache (the envelope, the timestamp token, the CRL), unlike chain links.
+    pub per_signature: bool,
     scheme: Scheme,
     key: Vec<u8>,
     message: Vec<u8>,
@@ -70,6 +73,14 @@ impl Kind {
     /// Runs every floor signature verification.
     pub fn floor(&self) -> bool {
         self.floor.iter().all(Signature::verify)
+    }
+
+    /// Runs the floor signatures a warm chain cache cannot save.
+    pub fn warm_floor(&self) -> bool {
+        self.floor
+            .iter()
+            .filter(|s| s.per_signature)
+            .all(Signature::verify)
     }
 }
 
@@ -228,6 +239,7 @@ fn envelope_floor(envelope: &[u8]) -> Vec<Signature> {
     );
     let mut floor = vec![Signature {
         what: "envelope".into(),
+        per_signature: true,
         scheme,
         key: public_key(&chain[0]),
         message: message.into_bytes(),
@@ -287,6 +299,7 @@ fn link(what: &str, subject: &[u8], issuer: &[u8]) -> Signature {
     let issuer_cert = Certificate::from_der(issuer).expect("issuer parses");
     Signature {
         what: what.into(),
+        per_signature: false,
         scheme: x509_scheme(cert.signature_algorithm.oid, &issuer_cert),
         key: public_key(issuer),
         message: cert
@@ -316,6 +329,7 @@ fn token_signature(token: &[u8], signer: &[u8]) -> Signature {
     };
     Signature {
         what: "timestamp token".into(),
+        per_signature: true,
         scheme,
         key: public_key(signer),
         message: signer_info
@@ -333,6 +347,7 @@ fn crl_signature(crl: &[u8], issuer: &[u8]) -> Signature {
     let issuer_cert = Certificate::from_der(issuer).expect("issuer parses");
     Signature {
         what: "TSA CRL".into(),
+        per_signature: true,
         scheme: x509_scheme(list.signature_algorithm.oid, &issuer_cert),
         key: public_key(issuer),
         message: list.tbs_cert_list.to_der().expect("tbsCertList encodes"),
