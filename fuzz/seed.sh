@@ -76,6 +76,80 @@ for i, path in enumerate(cert_files):
         put("trust_store", bytes([i % 3]) + der)
         put("x5c", bytes([i % 7, 1]) + der)
         put("x5c", bytes([i % 7, 0]) + der)
+
+# WASI requests (wasm/src/request.rs), built as wasm/test/harness.mjs builds them: every
+# manifest case (OCI and blob, user metadata, stores as PEM text and as base64 DER),
+# the policy as JSON text, revocation evidence, and inspect requests.
+def b64(data: bytes) -> str:
+    return base64.b64encode(data).decode()
+
+
+def store_file(path: Path, index: int):
+    data = path.read_bytes()
+    if b"-----BEGIN" in data and index % 2 == 0:
+        return data.decode()
+    return {"base64": b64(data)}
+
+
+for index, case in enumerate(manifest["cases"] + manifest.get("cases_needing_user_metadata", [])):
+    envelope = FIXTURES / case["envelope"]
+    if envelope.stat().st_size > 16 * 1024:
+        continue
+    request = {
+        "blobTrustPolicy" if case.get("blob") else "trustPolicy": case["trust_policy"],
+        "trustStores": {
+            name: [store_file(FIXTURES / f, index) for f in files]
+            for name, files in (case.get("trust_stores") or {}).items()
+        },
+        "envelope": b64(envelope.read_bytes()),
+        "time": case["at"],
+    }
+    if case.get("blob"):
+        request["blob"] = b64((FIXTURES / case["blob"]).read_bytes())
+        for key, member in (("policy_name", "policyName"), ("blob_media_type", "blobMediaType")):
+            if case.get(key):
+                request[member] = case[key]
+    else:
+        request["reference"] = case["reference"]
+        request["descriptor"] = case["artifact"]
+    if case.get("signature_media_type"):
+        request["signatureMediaType"] = case["signature_media_type"]
+    if case.get("user_metadata") is not None:
+        request["userMetadata"] = case["user_metadata"]
+    put("wasi_request", json.dumps(request).encode())
+    put("wasi_request", json.dumps({"envelope": request["envelope"]}).encode())
+    if index % 8 == 0:
+        key = "blobTrustPolicy" if case.get("blob") else "trustPolicy"
+        put("wasi_request", json.dumps({**request, key: json.dumps(request[key])}).encode())
+
+REV = FIXTURES / "revocation"
+leaf = (REV / "envelopes/leaf.jws").read_bytes()
+target = json.loads(b64url_decode(json.loads(leaf)["payload"]))["targetArtifact"]
+descriptor = {k: target[k] for k in ("mediaType", "digest", "size")}
+revocation_request = {
+    "trustPolicy": {
+        "version": "1.0",
+        "trustPolicies": [{
+            "name": "rev",
+            "registryScopes": ["*"],
+            "signatureVerification": {"level": "strict"},
+            "trustStores": ["ca:rev"],
+            "trustedIdentities": ["*"],
+        }],
+    },
+    "trustStores": {"ca:rev": {"base64": b64((REV / "certs/root.pem").read_bytes())}},
+    "envelope": b64(leaf),
+    "reference": f"registry.example/fixtures@{descriptor['digest']}",
+    "descriptor": descriptor,
+    "time": "2026-11-24T00:00:00Z",
+}
+put("wasi_request", json.dumps(revocation_request).encode())
+for revocation in (
+    {"crls": [b64((REV / "crl/root.crl").read_bytes())], "ocsp": [b64((REV / "ocsp/leaf-good.der").read_bytes())]},
+    {"crls": [b64((REV / "crl/int.crl").read_bytes()), b64((REV / "crl/root.crl").read_bytes())]},
+    {"aws": {"revokedEntities": []}, "ocsp": [b64((REV / "ocsp/leaf-unknown.der").read_bytes())]},
+):
+    put("wasi_request", json.dumps({**revocation_request, "revocation": revocation}).encode())
 EOF
 
 for target in corpus/*; do

@@ -7,6 +7,7 @@
 //! | `options` | both | verifier settings and verification options, binding-neutral |
 //! | `js` | `wasm32-unknown-unknown` | the npm package's API (`createVerifier`, `Verifier.verify`, `inspect`) |
 //! | `wasi` | `wasm32-wasip1` | `nv_alloc`, `nv_free`, `nv_verify`, `nv_inspect`: JSON over linear memory |
+//! | `request` | `wasm32-wasip1` (and natively in the `wasi_request` fuzz target) | the WASI requests: JSON in, outcome JSON or `{"error": …}` out; no exports, no `unsafe` |
 //!
 //! `docs/wasm.md` documents both APIs.
 #![deny(unsafe_code)]
@@ -20,5 +21,7 @@ mod options;
 #[cfg(all(target_arch = "wasm32", target_os = "unknown"))]
 mod js;
 
+#[cfg(target_os = "wasi")]
+mod request;
 #[cfg(target_os = "wasi")]
 mod wasi;
