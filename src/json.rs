@@ -1,6 +1,8 @@
-//! Strict JSON: duplicate member names rejected, trailing bytes rejected, depth and
-//! size bounded. Everything the verifier reads as JSON goes through [`parse`].
+//! Strict JSON: duplicate member names rejected, trailing bytes rejected, depth,
+//! value count and size bounded. Everything the verifier reads as JSON goes through
+//! [`parse`].
 
+use core::cell::Cell;
 use core::fmt;
 
 use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
@@ -8,8 +10,21 @@ use serde_json::{Map, Value};
 
 use crate::error::{err, Error, ErrorCode};
 
+/// Most JSON values (scalars, arrays and objects, at any depth) in one document.
+///
+/// Each parsed value costs 32 to 100 bytes of heap whatever its size in the input, so
+/// without a bound 4 MiB of `[0,0,…]` or `{"a":0,"b":0,…}` would take 13 to 22 times
+/// its size. Real envelopes, headers, payloads and trust policies hold tens of values.
+pub(crate) const MAX_VALUES: usize = 100_000;
+
+/// serde_json stops at 128 levels of nesting with an error that can only be told
+/// apart by its text; depth limits above this are lowered to it, so that the
+/// visitor's own limit is always the one that applies.
+const MAX_SUPPORTED_DEPTH: usize = 126;
+
 /// Parses `bytes` as exactly one JSON value with no duplicate member names in any
-/// object and at most `max_depth` levels of nesting.
+/// object, at most `max_depth` levels of nesting (126 at most) and at most
+/// [`MAX_VALUES`] values.
 ///
 /// `what` names the document in error messages ("protected header", …); syntax
 /// errors get `syntax_code`.
@@ -19,12 +34,17 @@ pub(crate) fn parse(
     what: &str,
     syntax_code: ErrorCode,
 ) -> Result<Value, Error> {
+    let state = State {
+        values_left: Cell::new(MAX_VALUES),
+        failure: Cell::new(None),
+    };
     let mut de = serde_json::Deserializer::from_slice(bytes);
     let value = StrictSeed {
-        depth_left: max_depth,
+        depth_left: max_depth.min(MAX_SUPPORTED_DEPTH),
+        state: &state,
     }
     .deserialize(&mut de)
-    .map_err(|e| classify(e, what, syntax_code))?;
+    .map_err(|e| classify(e, state.failure.take(), what, syntax_code))?;
     de.end().map_err(|_| {
         err(
             syntax_code,
@@ -34,26 +54,57 @@ pub(crate) fn parse(
     Ok(value)
 }
 
-fn classify(e: serde_json::Error, what: &str, syntax_code: ErrorCode) -> Error {
-    let text = e.to_string();
-    if let Some(name) = text.strip_prefix(DUPLICATE_PREFIX) {
-        let name = name.split(" at line").next().unwrap_or(name);
-        err(
-            ErrorCode::JsonDuplicateMember,
-            format!("{what}: member {name} appears more than once"),
-        )
-    } else if text.starts_with(DEPTH_MESSAGE) || text.starts_with("recursion limit exceeded") {
-        err(
-            ErrorCode::LimitExceeded,
-            format!("{what}: JSON nesting is deeper than allowed"),
-        )
-    } else {
-        err(syntax_code, format!("{what} is not valid JSON: {text}"))
+/// Why the strict visitor stopped a parse (serde_json's own errors are syntax).
+enum Failure {
+    /// An object has this member name twice.
+    Duplicate(String),
+    /// Nesting deeper than the depth limit.
+    TooDeep,
+    /// More than [`MAX_VALUES`] values.
+    TooManyValues,
+}
+
+/// What the visitors of one parse share.
+struct State {
+    values_left: Cell<usize>,
+    /// Set by the visitor that rejects the document, with the error it returns.
+    failure: Cell<Option<Failure>>,
+}
+
+impl State {
+    fn fail<E: de::Error>(&self, failure: Failure) -> E {
+        let message = match &failure {
+            Failure::Duplicate(name) => format!("duplicate member {name:?}"),
+            Failure::TooDeep => "nesting too deep".to_owned(),
+            Failure::TooManyValues => "too many values".to_owned(),
+        };
+        self.failure.set(Some(failure));
+        E::custom(message)
     }
 }
 
-const DUPLICATE_PREFIX: &str = "duplicate member ";
-const DEPTH_MESSAGE: &str = "nesting too deep";
+fn classify(
+    e: serde_json::Error,
+    failure: Option<Failure>,
+    what: &str,
+    syntax_code: ErrorCode,
+) -> Error {
+    match failure {
+        Some(Failure::Duplicate(name)) => err(
+            ErrorCode::JsonDuplicateMember,
+            format!("{what}: member \"{name}\" appears more than once"),
+        ),
+        Some(Failure::TooDeep) => err(
+            ErrorCode::LimitExceeded,
+            format!("{what}: JSON nesting is deeper than allowed"),
+        ),
+        Some(Failure::TooManyValues) => err(
+            ErrorCode::LimitExceeded,
+            format!("{what}: more than {MAX_VALUES} JSON values, the limit for one document"),
+        ),
+        None => err(syntax_code, format!("{what} is not valid JSON: {e}")),
+    }
+}
 
 /// Rejects objects whose member names differ only in ASCII case (Go's JSON decoder
 /// would merge them into one struct field). Only for objects that notation-go
@@ -73,34 +124,45 @@ pub(crate) fn reject_case_duplicates(object: &Map<String, Value>, what: &str) ->
     Ok(())
 }
 
-struct StrictSeed {
+struct StrictSeed<'s> {
     depth_left: usize,
+    state: &'s State,
 }
 
-impl<'de> DeserializeSeed<'de> for StrictSeed {
+impl<'de> DeserializeSeed<'de> for StrictSeed<'_> {
     type Value = Value;
 
     fn deserialize<D: de::Deserializer<'de>>(self, deserializer: D) -> Result<Value, D::Error> {
+        // Counted before the value is read, so the one over the limit is never built.
+        match self.state.values_left.get().checked_sub(1) {
+            Some(left) => self.state.values_left.set(left),
+            None => return Err(self.state.fail(Failure::TooManyValues)),
+        }
         deserializer.deserialize_any(StrictVisitor {
             depth_left: self.depth_left,
+            state: self.state,
         })
     }
 }
 
-struct StrictVisitor {
+struct StrictVisitor<'s> {
     depth_left: usize,
+    state: &'s State,
 }
 
-impl StrictVisitor {
-    fn child<E: de::Error>(&self) -> Result<StrictSeed, E> {
+impl<'s> StrictVisitor<'s> {
+    fn child<E: de::Error>(&self) -> Result<StrictSeed<'s>, E> {
         match self.depth_left.checked_sub(1) {
-            Some(depth_left) => Ok(StrictSeed { depth_left }),
-            None => Err(E::custom(DEPTH_MESSAGE)),
+            Some(depth_left) => Ok(StrictSeed {
+                depth_left,
+                state: self.state,
+            }),
+            None => Err(self.state.fail(Failure::TooDeep)),
         }
     }
 }
 
-impl<'de> Visitor<'de> for StrictVisitor {
+impl<'de> Visitor<'de> for StrictVisitor<'_> {
     type Value = Value;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -147,7 +209,7 @@ impl<'de> Visitor<'de> for StrictVisitor {
         let mut object = Map::new();
         while let Some(key) = map.next_key::<String>()? {
             if object.contains_key(&key) {
-                return Err(de::Error::custom(format!("{DUPLICATE_PREFIX}\"{key}\"")));
+                return Err(self.state.fail(Failure::Duplicate(key)));
             }
             let value = map.next_value_seed(self.child()?)?;
             object.insert(key, value);
@@ -202,6 +264,60 @@ mod tests {
         assert!(p(&ok).is_ok());
         let very_deep = "[".repeat(100_000);
         assert_eq!(p(&very_deep).unwrap_err().code(), ErrorCode::LimitExceeded);
+    }
+
+    #[test]
+    fn depth_limits_above_serde_json_s_own_are_lowered_to_it() {
+        let nested = |n: usize| "[".repeat(n) + &"]".repeat(n);
+        let unlimited =
+            |s: &str| parse(s.as_bytes(), usize::MAX, "test", ErrorCode::EnvelopeNotJson);
+        assert!(unlimited(&nested(MAX_SUPPORTED_DEPTH)).is_ok());
+        for n in [MAX_SUPPORTED_DEPTH + 1, 128, 129, 10_000] {
+            let e = unlimited(&nested(n)).unwrap_err();
+            assert_eq!(e.code(), ErrorCode::LimitExceeded, "{n}: {}", e.message());
+            assert_eq!(e.message(), "test: JSON nesting is deeper than allowed");
+        }
+    }
+
+    #[test]
+    fn bounds_the_number_of_values() {
+        let array = |n: usize| format!("[{}]", vec!["0"; n].join(","));
+        // The array itself is a value too.
+        assert!(p(&array(MAX_VALUES - 1)).is_ok());
+        let e = p(&array(MAX_VALUES)).unwrap_err();
+        assert_eq!(e.code(), ErrorCode::LimitExceeded);
+        assert_eq!(
+            e.message(),
+            "test: more than 100000 JSON values, the limit for one document"
+        );
+        let members = |n: usize| {
+            let members: Vec<String> = (0..n).map(|i| format!(r#""{i}":[]"#)).collect();
+            format!("{{{}}}", members.join(","))
+        };
+        assert!(p(&members(MAX_VALUES - 1)).is_ok());
+        assert_eq!(
+            p(&members(MAX_VALUES)).unwrap_err().code(),
+            ErrorCode::LimitExceeded
+        );
+    }
+
+    #[test]
+    fn messages_do_not_depend_on_the_text_of_serde_json_errors() {
+        // serde_json appends " at line L column C" to the visitor's error; the name
+        // is reported whole all the same.
+        let e = p(r#"{"a at line 1":1,"a at line 1":2}"#).unwrap_err();
+        assert_eq!(e.code(), ErrorCode::JsonDuplicateMember);
+        assert_eq!(
+            e.message(),
+            r#"test: member "a at line 1" appears more than once"#
+        );
+        // Values that read like the visitor's errors are just values.
+        let tricky = r#"{"nesting too deep":"too many values","duplicate member":1}"#;
+        assert!(p(tricky).is_ok());
+        assert_eq!(
+            p(r#"["nesting too deep""#).unwrap_err().code(),
+            ErrorCode::EnvelopeNotJson
+        );
     }
 
     #[test]

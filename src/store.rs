@@ -76,40 +76,44 @@ impl TrustStore {
         }
     }
 
+    /// Sets the limits certificates are held to: [`Limits::max_certificate_bytes`]
+    /// for each, [`Limits::max_store_certificates`] and [`Limits::max_store_bytes`]
+    /// for each named store. Applies to certificates added afterwards.
+    pub fn with_limits(mut self, limits: Limits) -> Self {
+        self.limits = limits;
+        self
+    }
+
     /// Adds the certificates in `bytes` (one or more PEM `CERTIFICATE` blocks, or
     /// DER certificates back to back) to the store `store` (`"ca:name"`,
     /// `"signingAuthority:name"` or `"tsa:name"`). Returns how many were added.
     ///
     /// Each certificate must be a CA or self-signed (`ca`, `signingAuthority`), or a
-    /// self-signed root (`tsa`). On failure the named store is marked broken:
+    /// self-signed root (`tsa`). By default a named store holds at most 1000 distinct
+    /// certificates and 16 MiB of them over all the files added to it
+    /// ([`Limits::max_store_certificates`], [`Limits::max_store_bytes`]); going over
+    /// fails with `limit_exceeded`. On failure the named store is marked broken:
     /// verification that consults it fails authenticity with this error, as
     /// notation does for a store directory with a bad file.
     pub fn add(&mut self, store: &str, bytes: &[u8]) -> Result<usize, Error> {
         let store_ref = StoreRef::parse(store)?;
-        match self.load(&store_ref, bytes) {
-            Ok(certs) => {
-                let count = certs.len();
-                match self
-                    .stores
-                    .entry(store_ref)
-                    .or_insert_with(|| Entry::Loaded(Vec::new()))
-                {
-                    Entry::Loaded(existing) => {
-                        for cert in certs {
-                            if !existing.iter().any(|c| c.der == cert.der) {
-                                existing.push(cert);
-                            }
-                        }
-                    }
-                    Entry::Broken(_) => {}
+        let result = self.load(&store_ref, bytes).and_then(|certs| {
+            let count = certs.len();
+            match self.stores.get_mut(&store_ref) {
+                Some(Entry::Broken(_)) => {}
+                Some(Entry::Loaded(existing)) => merge(existing, certs, &store_ref, &self.limits)?,
+                None => {
+                    let mut loaded = Vec::new();
+                    merge(&mut loaded, certs, &store_ref, &self.limits)?;
+                    self.stores.insert(store_ref.clone(), Entry::Loaded(loaded));
                 }
-                Ok(count)
             }
-            Err(e) => {
-                self.stores.insert(store_ref, Entry::Broken(e.clone()));
-                Err(e)
-            }
+            Ok(count)
+        });
+        if let Err(e) = &result {
+            self.stores.insert(store_ref, Entry::Broken(e.clone()));
         }
+        result
     }
 
     /// Declares the named store `store` (`"type:name"`) without adding certificates,
@@ -203,6 +207,44 @@ impl TrustStore {
     pub(crate) fn is_verified_root(&self, cert: &Cert) -> bool {
         self.verified_roots.contains(&cert.sha256)
     }
+}
+
+/// Adds the certificates of `certs` that `existing` lacks, unless the store would then
+/// exceed its limits.
+fn merge(
+    existing: &mut Vec<Arc<Cert>>,
+    certs: Vec<Arc<Cert>>,
+    store: &StoreRef,
+    limits: &Limits,
+) -> Result<(), Error> {
+    let mut merged = existing.clone();
+    for cert in certs {
+        if !merged.iter().any(|c| c.der == cert.der) {
+            merged.push(cert);
+        }
+    }
+    if merged.len() > limits.max_store_certificates {
+        return Err(err(
+            ErrorCode::LimitExceeded,
+            format!(
+                "trust store {store} would hold {} certificates; a store holds at most {}",
+                merged.len(),
+                limits.max_store_certificates
+            ),
+        ));
+    }
+    let bytes: usize = merged.iter().map(|c| c.der.len()).sum();
+    if bytes > limits.max_store_bytes {
+        return Err(err(
+            ErrorCode::LimitExceeded,
+            format!(
+                "trust store {store} would hold {bytes} bytes of certificates; a store holds at most {}",
+                limits.max_store_bytes
+            ),
+        ));
+    }
+    *existing = merged;
+    Ok(())
 }
 
 /// Parses a bundled root. It cannot fail (a test pins both roots); if it did, the

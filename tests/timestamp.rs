@@ -184,6 +184,12 @@ fn tsa_05_imprint_mismatch() {
 }
 
 #[test]
+fn tsa_07_token_without_signer_info() {
+    let message = ats_failure(&strict("no-signer"), ErrorCode::TimestampNoSigner);
+    assert!(message.contains("signerInfo"), "{message}");
+}
+
+#[test]
 fn tsa_08_signing_certificate_v1_only() {
     let message = ats_failure(
         &strict("signing-certificate-v1"),
