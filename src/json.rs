@@ -106,19 +106,32 @@ fn classify(
     }
 }
 
+/// Objects up to this many members are checked pair by pair.
+const SMALL_OBJECT: usize = 16;
+
 /// Rejects objects whose member names differ only in ASCII case (Go's JSON decoder
 /// would merge them into one struct field). Only for objects that notation-go
 /// decodes into structs; not for free-form maps such as annotations.
 pub(crate) fn reject_case_duplicates(object: &Map<String, Value>, what: &str) -> Result<(), Error> {
+    let duplicate = |key: &String| {
+        err(
+            ErrorCode::JsonDuplicateMember,
+            format!("{what}: member \"{key}\" appears more than once (names differ only in case)"),
+        )
+    };
+    // Small objects (every real one): compare pairs without allocating.
+    if object.len() <= SMALL_OBJECT {
+        for (j, key) in object.keys().enumerate() {
+            if object.keys().take(j).any(|k| k.eq_ignore_ascii_case(key)) {
+                return Err(duplicate(key));
+            }
+        }
+        return Ok(());
+    }
     let mut seen = std::collections::HashSet::with_capacity(object.len());
     for key in object.keys() {
         if !seen.insert(key.to_ascii_lowercase()) {
-            return Err(err(
-                ErrorCode::JsonDuplicateMember,
-                format!(
-                    "{what}: member \"{key}\" appears more than once (names differ only in case)"
-                ),
-            ));
+            return Err(duplicate(key));
         }
     }
     Ok(())
@@ -325,5 +338,18 @@ mod tests {
         let v = p(r#"{"alg":1,"ALG":2}"#).unwrap();
         let e = reject_case_duplicates(v.as_object().unwrap(), "x").unwrap_err();
         assert_eq!(e.code(), ErrorCode::JsonDuplicateMember);
+        // Small objects are checked pair by pair, large ones through a set: both
+        // report the same member (the later one in key order).
+        for fill in [0, SMALL_OBJECT] {
+            let members: Vec<String> = (0..fill)
+                .map(|i| format!(r#""m{i}":0"#))
+                .chain([r#""Cty":0"#.to_owned(), r#""cty":1"#.to_owned()])
+                .collect();
+            let v = p(&format!("{{{}}}", members.join(","))).unwrap();
+            let e = reject_case_duplicates(v.as_object().unwrap(), "x").unwrap_err();
+            assert!(e.message().contains(r#"member "cty""#), "{fill}: {e}");
+            let ok = p(&format!("{{{}}}", members[..fill].join(","))).unwrap();
+            assert!(reject_case_duplicates(ok.as_object().unwrap(), "x").is_ok());
+        }
     }
 }
