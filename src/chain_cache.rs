@@ -55,7 +55,7 @@ pub(crate) struct ParsedChain {
 
 impl ParsedChain {
     pub fn new(certs: Vec<Cert>) -> Self {
-        let facts = certs.iter().map(CertificateFacts::of).collect();
+        let facts = CertificateFacts::of_chain(&certs);
         Self { certs, facts }
     }
 }
@@ -250,6 +250,31 @@ mod tests {
         cache.insert(a.clone(), Arc::new(ParsedChain::new(Vec::new())));
         assert!(cache.get(&a).is_some());
         assert!(cache.get(&b).is_none());
+    }
+
+    /// Chain facts render each name once but read as if each were rendered.
+    #[test]
+    fn chain_facts_render_every_name() {
+        use base64ct::Encoding as _;
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+        for name in ["sa-aws-es384", "x509-ps384", "x509-es256"] {
+            let text = std::fs::read(root.join(format!("envelopes/valid/{name}.jws"))).unwrap();
+            let json: serde_json::Value = serde_json::from_slice(&text).unwrap();
+            let certs: Vec<Cert> = json["header"]["x5c"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|e| {
+                    let der = base64ct::Base64::decode_vec(e.as_str().unwrap()).unwrap();
+                    Cert::parse(&der, "x5c").unwrap()
+                })
+                .collect();
+            let chain = ParsedChain::new(certs);
+            for (cert, facts) in chain.certs.iter().zip(&chain.facts) {
+                assert_eq!(facts.issued_to, crate::identity::render_go(&cert.subject));
+                assert_eq!(facts.issued_by, crate::identity::render_go(&cert.issuer));
+            }
+        }
     }
 
     #[test]

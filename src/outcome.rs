@@ -143,17 +143,40 @@ pub struct CertificateFacts {
 }
 
 impl CertificateFacts {
-    /// The facts of one parsed certificate.
-    pub(crate) fn of(cert: &Cert) -> Self {
-        Self {
-            sha256_fingerprint: cert.fingerprint(),
-            issued_to: identity::render_go(&cert.subject),
-            issued_by: identity::render_go(&cert.issuer),
-            not_before: cert.not_before.to_rfc3339(),
-            expiry: cert.not_after.to_rfc3339(),
-            ocsp_urls: cert.ocsp_urls.clone(),
-            crl_urls: cert.crl_urls.clone(),
-        }
+    /// The facts of a chain (leaf first), rendering each name once: an issuer that
+    /// is the next certificate's subject, or a self-issued certificate's own
+    /// subject, reads the same.
+    pub(crate) fn of_chain<'a>(certs: impl IntoIterator<Item = &'a Cert>) -> Vec<Self> {
+        let certs: Vec<&Cert> = certs.into_iter().collect();
+        let subjects: Vec<String> = certs
+            .iter()
+            .map(|c| identity::render_go(&c.subject))
+            .collect();
+        certs
+            .iter()
+            .enumerate()
+            .map(|(i, cert)| {
+                let issued_by = if cert.is_self_issued() {
+                    subjects[i].clone()
+                } else {
+                    match certs.get(i + 1) {
+                        Some(next) if next.subject_raw == cert.issuer_raw => {
+                            subjects[i + 1].clone()
+                        }
+                        _ => identity::render_go(&cert.issuer),
+                    }
+                };
+                Self {
+                    sha256_fingerprint: cert.fingerprint(),
+                    issued_to: subjects[i].clone(),
+                    issued_by,
+                    not_before: cert.not_before.to_rfc3339(),
+                    expiry: cert.not_after.to_rfc3339(),
+                    ocsp_urls: cert.ocsp_urls.clone(),
+                    crl_urls: cert.crl_urls.clone(),
+                }
+            })
+            .collect()
     }
 }
 

@@ -326,7 +326,7 @@ pub(crate) fn facts(parsed: &Token) -> Result<TimestampFacts, Error> {
         gen_time: time(parsed.gen_time)?,
         lower: time(parsed.lower)?,
         upper: time(parsed.upper)?,
-        certificates: ordered.into_iter().map(CertificateFacts::of).collect(),
+        certificates: CertificateFacts::of_chain(ordered),
     })
 }
 

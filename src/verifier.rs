@@ -171,9 +171,13 @@ impl Verifier {
     }
 
     /// Enables a verified-chain cache of at most `capacity` chains (LRU): a signer
-    /// seen before costs one signature verification instead of one per chain link.
-    /// Only time-independent chain checks are cached; validity periods, expiry,
-    /// trust and revocation are evaluated on every call. `capacity` 0 disables it.
+    /// seen before costs one signature verification instead of one per chain link,
+    /// and its certificates are neither decoded nor parsed again (the key is the
+    /// exact `x5c` text). Timestamp authority links that verified are remembered
+    /// too. Only time-independent chain checks are cached; validity periods,
+    /// expiry, trust, identity and revocation are evaluated on every call, and only
+    /// chains that passed validation are kept. The cache is shared by clones of
+    /// this verifier and internally synchronized. `capacity` 0 disables it.
     pub fn with_chain_cache(mut self, capacity: usize) -> Self {
         self.cache = (capacity > 0).then(|| Arc::new(ChainCache::new(capacity)));
         self
