@@ -19,9 +19,10 @@
 
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use crate::cert::Cert;
+use crate::crypto::{self, PreparedKey, Scheme};
 use crate::outcome::CertificateFacts;
 use crate::store::TrustStore;
 
@@ -45,18 +46,39 @@ impl Hash for ChainKey {
     }
 }
 
-/// A parsed `x5c` chain: the certificates, leaf first, and their facts for the
-/// outcome (computed once, since rendering names is a visible part of a verify).
+/// A parsed `x5c` chain: the certificates, leaf first, their facts for the
+/// outcome (computed once, since rendering names is a visible part of a verify)
+/// and the signing key, parsed for its scheme at the first signature check.
 #[derive(Debug)]
 pub(crate) struct ParsedChain {
     pub certs: Vec<Cert>,
     pub facts: Vec<CertificateFacts>,
+    leaf_key: OnceLock<Option<PreparedKey>>,
 }
 
 impl ParsedChain {
     pub fn new(certs: Vec<Cert>) -> Self {
         let facts = CertificateFacts::of_chain(&certs);
-        Self { certs, facts }
+        Self {
+            certs,
+            facts,
+            leaf_key: OnceLock::new(),
+        }
+    }
+
+    /// Whether `signature` over `message` verifies with the leaf's key under
+    /// `scheme` (exactly [`crypto::verify`]; a cached chain keeps the parsed key).
+    pub fn leaf_verifies(&self, scheme: Scheme, message: &[u8], signature: &[u8]) -> bool {
+        let Some(leaf) = self.certs.first() else {
+            return false;
+        };
+        match self
+            .leaf_key
+            .get_or_init(|| PreparedKey::new(scheme, &leaf.key_bits))
+        {
+            Some(key) if key.scheme() == scheme => key.verify(message, signature),
+            _ => crypto::verify(scheme, &leaf.key_bits, message, signature),
+        }
     }
 }
 

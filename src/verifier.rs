@@ -354,7 +354,7 @@ impl Verifier {
         let (envelope, raw, chain, unvalidated) =
             parse_structure(request.envelope, &self.limits, self.cache.as_deref())?;
         check_key(&chain.certs[0], raw.alg)?;
-        check_signature(&envelope, &chain.certs[0], raw.alg)?;
+        check_signature(&envelope, &chain, raw.alg)?;
         let header = header::validate(&raw)?;
         let token = envelope.timestamp.as_deref().map(timestamp::parse);
         let mut facts = facts(&envelope, &header, &chain, token.as_ref(), None);
@@ -624,7 +624,7 @@ fn check_key(leaf: &Cert, alg: Algorithm) -> Result<(), Error> {
     }
 }
 
-fn check_signature(envelope: &Envelope, leaf: &Cert, alg: Algorithm) -> Result<(), Error> {
+fn check_signature(envelope: &Envelope, chain: &ParsedChain, alg: Algorithm) -> Result<(), Error> {
     if let crate::crypto::Scheme::EcdsaFixed(curve, _) = alg.scheme() {
         if envelope.signature.len() != 2 * curve.scalar_len() {
             return Err(err(
@@ -638,12 +638,7 @@ fn check_signature(envelope: &Envelope, leaf: &Cert, alg: Algorithm) -> Result<(
             ));
         }
     }
-    if crate::crypto::verify(
-        alg.scheme(),
-        &leaf.key_bits,
-        &envelope.signing_input(),
-        &envelope.signature,
-    ) {
+    if chain.leaf_verifies(alg.scheme(), &envelope.signing_input(), &envelope.signature) {
         Ok(())
     } else {
         Err(err(

@@ -109,6 +109,48 @@ pub fn verify(scheme: Scheme, public_key: &[u8], message: &[u8], signature: &[u8
     scheme.is_supported() && backend::verify(scheme, public_key, message, signature)
 }
 
+/// A public key parsed once for one scheme, for repeated verifications (the
+/// signing key of a cached chain). Verifies exactly what [`verify`] verifies with
+/// the same scheme and key bytes.
+pub struct PreparedKey {
+    scheme: Scheme,
+    inner: backend::Prepared,
+}
+
+impl PreparedKey {
+    /// Parses `public_key` (as for [`verify`]) for `scheme`; `None` when the scheme
+    /// is unsupported or the key is malformed, for which [`verify`] returns `false`.
+    pub fn new(scheme: Scheme, public_key: &[u8]) -> Option<Self> {
+        if !scheme.is_supported() {
+            return None;
+        }
+        Some(Self {
+            scheme,
+            inner: backend::Prepared::new(scheme, public_key)?,
+        })
+    }
+
+    /// The scheme the key was prepared for.
+    pub fn scheme(&self) -> Scheme {
+        self.scheme
+    }
+
+    /// Verifies `signature` over `message`.
+    pub fn verify(&self, message: &[u8], signature: &[u8]) -> bool {
+        #[cfg(test)]
+        VERIFICATIONS.with(|n| n.set(n.get() + 1));
+        self.inner.verify(self.scheme, message, signature)
+    }
+}
+
+impl core::fmt::Debug for PreparedKey {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("PreparedKey")
+            .field("scheme", &self.scheme)
+            .finish_non_exhaustive()
+    }
+}
+
 #[cfg(test)]
 thread_local! {
     static VERIFICATIONS: core::cell::Cell<usize> = const { core::cell::Cell::new(0) };
@@ -151,6 +193,53 @@ mod tests {
         );
         assert_eq!(digest(Hash::Sha384, b"").len(), 48);
         assert_eq!(digest(Hash::Sha512, b"").len(), 64);
+    }
+
+    /// A prepared key verifies exactly what `verify` verifies, for the six JWS
+    /// algorithms (committed fixtures), a tampered message and a wrong scheme.
+    #[test]
+    fn prepared_keys_agree_with_verify() {
+        use base64ct::{Base64, Base64UrlUnpadded, Encoding};
+        use der::Decode;
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+        for (name, scheme) in [
+            ("x509-es256", Scheme::EcdsaFixed(Curve::P256, Hash::Sha256)),
+            ("x509-es384", Scheme::EcdsaFixed(Curve::P384, Hash::Sha384)),
+            ("x509-es512", Scheme::EcdsaFixed(Curve::P521, Hash::Sha512)),
+            ("x509-ps256", Scheme::RsaPss(Hash::Sha256)),
+            ("x509-ps384", Scheme::RsaPss(Hash::Sha384)),
+            ("x509-ps512", Scheme::RsaPss(Hash::Sha512)),
+        ] {
+            let text = std::fs::read(dir.join(format!("envelopes/valid/{name}.jws"))).unwrap();
+            let v: serde_json::Value = serde_json::from_slice(&text).unwrap();
+            let leaf = Base64::decode_vec(v["header"]["x5c"][0].as_str().unwrap()).unwrap();
+            let cert = x509_cert::Certificate::from_der(&leaf).unwrap();
+            let key = cert
+                .tbs_certificate
+                .subject_public_key_info
+                .subject_public_key
+                .raw_bytes()
+                .to_vec();
+            let message = format!(
+                "{}.{}",
+                v["protected"].as_str().unwrap(),
+                v["payload"].as_str().unwrap()
+            );
+            let signature =
+                Base64UrlUnpadded::decode_vec(v["signature"].as_str().unwrap()).unwrap();
+            let prepared = PreparedKey::new(scheme, &key).unwrap();
+            assert_eq!(prepared.scheme(), scheme);
+            for (message, expected) in [(message.as_bytes(), true), (b"tampered".as_slice(), false)]
+            {
+                assert_eq!(
+                    verify(scheme, &key, message, &signature),
+                    expected,
+                    "{name}"
+                );
+                assert_eq!(prepared.verify(message, &signature), expected, "{name}");
+            }
+        }
+        assert!(PreparedKey::new(Scheme::EcdsaAsn1(Curve::P256, Hash::Sha512), &[4; 65]).is_none());
     }
 
     #[test]

@@ -7,6 +7,19 @@ use super::{Curve, Hash, Scheme};
 
 pub(super) const NAME: &str = "ring";
 
+/// ring parses a key on every verification; a prepared key keeps its bytes.
+pub(super) struct Prepared(Vec<u8>);
+
+impl Prepared {
+    pub(super) fn new(_scheme: Scheme, public_key: &[u8]) -> Option<Self> {
+        Some(Self(public_key.to_vec()))
+    }
+
+    pub(super) fn verify(&self, scheme: Scheme, message: &[u8], sig: &[u8]) -> bool {
+        verify(scheme, &self.0, message, sig)
+    }
+}
+
 pub(super) fn verify(scheme: Scheme, public_key: &[u8], message: &[u8], sig: &[u8]) -> bool {
     let alg: &dyn signature::VerificationAlgorithm = match scheme {
         Scheme::EcdsaFixed(Curve::P521, Hash::Sha512) => {
