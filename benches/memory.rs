@@ -51,6 +51,10 @@ fn main() {
         let (ok, usage) = measure(|| kind.warm_floor());
         assert!(ok);
         row(kind.name, "warm crypto floor", usage);
+        let prepared = kind.floor[0].prepared();
+        let (ok, usage) = measure(|| kind.floor[0].verify_prepared(&prepared));
+        assert!(ok);
+        row(kind.name, "1 sig, prepared key", usage);
         let floor: Vec<&str> = kind.floor.iter().map(|s| s.what.as_str()).collect();
         println!(
             "{:<22} envelope {envelope} bytes; floor = {}",

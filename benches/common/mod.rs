@@ -31,6 +31,17 @@ impl Signature {
     pub fn verify(&self) -> bool {
         crypto::verify(self.scheme, &self.key, &self.message, &self.signature)
     }
+
+    /// The key parsed once for repeated verifications (what a warm verification
+    /// uses for the signing key).
+    pub fn prepared(&self) -> crypto::PreparedKey {
+        crypto::PreparedKey::new(self.scheme, &self.key).expect("fixture key parses")
+    }
+
+    /// Verifies it with a prepared key.
+    pub fn verify_prepared(&self, key: &crypto::PreparedKey) -> bool {
+        key.verify(&self.message, &self.signature)
+    }
 }
 
 /// A valid signature with everything needed to verify it.
