@@ -160,14 +160,15 @@ typedef struct nv_error nv_error;
 // accessor returns is borrowed from it and valid until `nv_result_free`.
 typedef struct nv_result nv_result;
 
-// An immutable verifier: trust policies plus trust stores.
+// An immutable verifier: trust policies plus trust stores (and, if enabled, its
+// own verified-chain cache).
 //
 // Created by `nv_verifier_builder_build`, owned by the caller, released with
 // `nv_verifier_free` once no call is using it. Thread-safe: any number of
 // threads may call `nv_verify` / `nv_verify_blob` on one verifier at once.
 typedef struct nv_verifier nv_verifier;
 
-// Collects trust policies and trust-store certificates for a verifier.
+// Collects trust policies, trust-store certificates and settings for a verifier.
 //
 // Created by `nv_verifier_builder_new`, owned by the caller, released with
 // `nv_verifier_builder_free` (also after `nv_verifier_builder_build`, which does
@@ -499,9 +500,39 @@ nv_status nv_verifier_builder_add_trust_store(nv_verifier_builder *builder,
                                               size_t *added_out,
                                               nv_error **error_out);
 
-// Builds an immutable, thread-safe verifier from the builder's current policies
-// and trust stores. The builder is not consumed: it may be changed and built
-// again, and must still be released with `nv_verifier_builder_free`.
+// Sets the capacity of the verified-chain cache of the verifiers built from now
+// on: each verifier that `nv_verifier_builder_build` makes keeps its own cache of
+// at most `capacity` signing chains, evicting the least recently used. 0, the
+// default, builds verifiers without a cache; the last value set wins.
+//
+// A cached chain is one that passed the time-independent chain checks (parsing,
+// linkage, link signatures, certificate profile) against that verifier's trust
+// store; a signature with the same `x5c` then costs one signature verification.
+// Validity periods, expiry, trusted identities, revocation and the envelope
+// signature are evaluated on every call, so a cache never changes an outcome:
+// results are identical with and without it. Timestamp authority links that
+// verified are remembered alongside. Each cached chain holds its parsed
+// certificates (a few KB): memory grows with the distinct chains seen, up to
+// `capacity` of them.
+//
+// Thread-safety: the cache is internally synchronized; a verifier with a cache
+// stays immutable from the caller's view and may be shared by any number of
+// threads, as any `nv_verifier`.
+//
+// Ownership: `builder` stays the caller's and is only borrowed for the call.
+//
+// # Safety
+// `builder` is NULL or a live handle not used concurrently; `error_out` is NULL
+// or writable.
+nv_status nv_verifier_builder_set_chain_cache(nv_verifier_builder *builder,
+                                              size_t capacity,
+                                              nv_error **error_out);
+
+// Builds an immutable, thread-safe verifier from the builder's current policies,
+// trust stores and chain cache capacity (`nv_verifier_builder_set_chain_cache`:
+// every verifier gets its own, empty cache). The builder is not consumed: it may
+// be changed and built again, and must still be released with
+// `nv_verifier_builder_free`.
 //
 // Ownership: on success the caller owns `*verifier_out` and releases it with
 // `nv_verifier_free`; on failure `*verifier_out` is NULL.

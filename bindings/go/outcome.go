@@ -1,6 +1,6 @@
 package verify
 
-// #include "verify.h"
+// #include <verify.h>
 import "C"
 
 import (

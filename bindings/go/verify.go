@@ -12,7 +12,11 @@ package verify
 
 // #cgo CFLAGS: -I${SRCDIR}/../../include
 // #include <stdlib.h>
-// #include "verify.h"
+//
+// // <verify.h>, not "verify.h": cgo has gcc read this preamble from a file in
+// // $TMPDIR, and a quoted include searches that file's directory before -I, so
+// // a stray $TMPDIR/verify.h would shadow the repository's header.
+// #include <verify.h>
 import "C"
 
 import (
@@ -52,13 +56,44 @@ type Verifier struct {
 	handle *C.nv_verifier
 }
 
-// NewVerifier makes a Verifier from trust policies and trust stores.
+// VerifierOption configures a Verifier made by NewVerifier.
+type VerifierOption func(*verifierSettings)
+
+type verifierSettings struct {
+	chainCache int
+}
+
+// WithChainCache gives the Verifier a verified-chain cache of at most capacity
+// signing chains (least recently used evicted first); 0, the default, means no
+// cache. A signature whose certificate chain (its x5c) was verified before then
+// costs one signature verification: the chain is neither parsed nor its links
+// verified again. Validity periods, expiry, trusted identities, revocation and
+// the envelope signature are evaluated on every call, so outcomes are identical
+// with and without the cache. Worth it for a long-lived Verifier that sees the
+// same signers repeatedly (admission hooks, registry scanners). The cache belongs
+// to the Verifier, is safe for concurrent use, and holds at most capacity chains
+// of a few KB each.
+func WithChainCache(capacity int) VerifierOption {
+	return func(s *verifierSettings) { s.chainCache = capacity }
+}
+
+// NewVerifier makes a Verifier from trust policies and trust stores, configured
+// by opts (WithChainCache).
 //
-// It fails for invalid policies (errors.Is(err, StatusPolicyError)) and malformed
-// store names (StatusInvalidArgument). A store file whose certificates cannot be
-// used does not fail it: as in notation, that store is marked broken and every
-// verification that consults it fails authenticity with the store's error.
-func NewVerifier(policy TrustPolicy, stores TrustStores) (*Verifier, error) {
+// It fails for invalid policies (errors.Is(err, StatusPolicyError)), malformed
+// store names and a negative cache capacity (StatusInvalidArgument). A store file
+// whose certificates cannot be used does not fail it: as in notation, that store
+// is marked broken and every verification that consults it fails authenticity
+// with the store's error.
+func NewVerifier(policy TrustPolicy, stores TrustStores, opts ...VerifierOption) (*Verifier, error) {
+	var settings verifierSettings
+	for _, opt := range opts {
+		opt(&settings)
+	}
+	if settings.chainCache < 0 {
+		return nil, &Error{Status: StatusInvalidArgument, Code: "invalid_argument", Message: "the chain cache capacity is negative; pass 0 for no cache"}
+	}
+
 	var builder *C.nv_verifier_builder
 	var cerr *C.nv_error
 	oci, ociLen := documentArg(policy.OCI)
@@ -79,6 +114,10 @@ func NewVerifier(policy TrustPolicy, stores TrustStores) (*Verifier, error) {
 		if err := addStore(builder, name, stores[name]); err != nil {
 			return nil, err
 		}
+	}
+
+	if status := C.nv_verifier_builder_set_chain_cache(builder, C.size_t(settings.chainCache), &cerr); status != C.NV_STATUS_OK {
+		return nil, takeError(status, cerr)
 	}
 
 	v := &Verifier{}

@@ -88,6 +88,13 @@ func manifestCases(t *testing.T) []manifestCase {
 // run verifies one manifest case through the Go API, as tests/support/mod.rs
 // does through the Rust API.
 func (c manifestCase) run(t *testing.T) *Outcome {
+	v := c.verifier(t)
+	defer v.Close()
+	return c.verify(t, v)
+}
+
+// verifier makes the Verifier of the case's policy and stores.
+func (c manifestCase) verifier(t *testing.T, opts ...VerifierOption) *Verifier {
 	stores := TrustStores{}
 	for name, files := range c.TrustStores {
 		stores[name] = [][]byte{}
@@ -99,11 +106,15 @@ func (c manifestCase) run(t *testing.T) *Outcome {
 	if c.Blob != "" {
 		policy = TrustPolicy{Blob: c.TrustPolicy}
 	}
-	v, err := NewVerifier(policy, stores)
+	v, err := NewVerifier(policy, stores, opts...)
 	if err != nil {
 		t.Fatalf("%s: NewVerifier: %v", c.ID, err)
 	}
-	defer v.Close()
+	return v
+}
+
+// verify verifies the case's envelope with v.
+func (c manifestCase) verify(t *testing.T, v *Verifier) *Outcome {
 	when, err := time.Parse(time.RFC3339, c.At)
 	if err != nil {
 		t.Fatalf("%s: at: %v", c.ID, err)
@@ -182,6 +193,25 @@ func TestManifestCases(t *testing.T) {
 	t.Logf("%d cases compared", compared)
 }
 
+// TestChainCache runs every fixture case with a verified-chain cache, cold and
+// then warm: both outcomes must equal the one without a cache, byte for byte.
+func TestChainCache(t *testing.T) {
+	cases := manifestCases(t)
+	for _, c := range cases {
+		plain := c.run(t)
+		v := c.verifier(t, WithChainCache(4))
+		cold := c.verify(t, v)
+		warm := c.verify(t, v)
+		v.Close()
+		for pass, o := range []*Outcome{cold, warm} {
+			if !bytes.Equal(o.JSON, plain.JSON) {
+				t.Errorf("%s: outcome with a cache (pass %d) differs from the one without\n cached: %s\n plain:  %s", c.ID, pass, o.JSON, plain.JSON)
+			}
+		}
+	}
+	t.Logf("%d cases compared, cold and warm", len(cases))
+}
+
 // checkConsistent checks the typed Outcome against its own JSON.
 func checkConsistent(t *testing.T, id string, o *Outcome) {
 	var doc struct {
@@ -220,7 +250,7 @@ func checkConsistent(t *testing.T, id string, o *Outcome) {
 }
 
 // committed is the committed notation configuration under tests/fixtures/config.
-func committed(t testing.TB) *Verifier {
+func committed(t testing.TB, opts ...VerifierOption) *Verifier {
 	v, err := NewVerifier(TrustPolicy{
 		OCI:  read(t, "config/trustpolicy.json"),
 		Blob: read(t, "config/trustpolicy.blob.json"),
@@ -228,7 +258,7 @@ func committed(t testing.TB) *Verifier {
 		"ca:test-rsa":                  {read(t, "config/truststore/x509/ca/test-rsa/test-rsa-root.pem")},
 		"ca:test-ec":                   {read(t, "config/truststore/x509/ca/test-ec/test-ec-roots.pem")},
 		"signingAuthority:test-signer": {read(t, "config/truststore/x509/signingAuthority/test-signer/test-signer-root.pem")},
-	})
+	}, opts...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -423,6 +453,10 @@ func TestNewVerifierErrors(t *testing.T) {
 	if !errors.As(err, &e) || e.Status != StatusInvalidArgument || e.Rule != "STORE-01" {
 		t.Errorf("bad store name: %v", err)
 	}
+	_, err = NewVerifier(TrustPolicy{OCI: read(t, "config/trustpolicy.json")}, nil, WithChainCache(-1))
+	if !errors.As(err, &e) || e.Status != StatusInvalidArgument || e.Code != "invalid_argument" {
+		t.Errorf("negative cache capacity: %v", err)
+	}
 	if StatusPolicyError.Error() != "invalid trust policy" {
 		t.Errorf("status text %q", StatusPolicyError.Error())
 	}
@@ -483,10 +517,13 @@ func TestClosed(t *testing.T) {
 }
 
 // TestConcurrentVerify shares one Verifier between goroutines over the same
-// fixtures; every outcome must equal the one computed alone.
+// fixtures, without and with a chain cache (which the goroutines then share);
+// every outcome must equal the one computed alone without a cache.
 func TestConcurrentVerify(t *testing.T) {
-	v := committed(t)
-	defer v.Close()
+	alone := committed(t)
+	defer alone.Close()
+	cached := committed(t, WithChainCache(2))
+	defer cached.Close()
 	type input struct {
 		envelope  []byte
 		reference string
@@ -499,28 +536,30 @@ func TestConcurrentVerify(t *testing.T) {
 	}
 	expected := make([][]byte, len(inputs))
 	for i, in := range inputs {
-		o, _ := v.Verify(in.envelope, jws, in.reference, artifact, at)
+		o, _ := alone.Verify(in.envelope, jws, in.reference, artifact, at)
 		expected[i] = o.JSON
 	}
-	const goroutines, rounds = 8, 10
-	var wg sync.WaitGroup
-	errs := make(chan error, goroutines*rounds*len(inputs))
-	for g := 0; g < goroutines; g++ {
-		wg.Add(1)
-		go func(g int) {
-			defer wg.Done()
-			for r := 0; r < rounds; r++ {
-				i := (g + r) % len(inputs)
-				o, _ := v.Verify(inputs[i].envelope, jws, inputs[i].reference, artifact, at)
-				if o == nil || !bytes.Equal(o.JSON, expected[i]) {
-					errs <- fmt.Errorf("goroutine %d round %d input %d: outcome differs", g, r, i)
+	for name, v := range map[string]*Verifier{"no cache": alone, "cache": cached} {
+		const goroutines, rounds = 8, 10
+		var wg sync.WaitGroup
+		errs := make(chan error, goroutines*rounds*len(inputs))
+		for g := 0; g < goroutines; g++ {
+			wg.Add(1)
+			go func(g int) {
+				defer wg.Done()
+				for r := 0; r < rounds; r++ {
+					i := (g + r) % len(inputs)
+					o, _ := v.Verify(inputs[i].envelope, jws, inputs[i].reference, artifact, at)
+					if o == nil || !bytes.Equal(o.JSON, expected[i]) {
+						errs <- fmt.Errorf("%s: goroutine %d round %d input %d: outcome differs", name, g, r, i)
+					}
 				}
-			}
-		}(g)
-	}
-	wg.Wait()
-	close(errs)
-	for err := range errs {
-		t.Error(err)
+			}(g)
+		}
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			t.Error(err)
+		}
 	}
 }

@@ -18,7 +18,7 @@ use crate::store::TrustStore;
 use crate::time::Time;
 use crate::verifier::{Request, Verifier};
 
-/// Collects trust policies and trust-store certificates for a verifier.
+/// Collects trust policies, trust-store certificates and settings for a verifier.
 ///
 /// Created by `nv_verifier_builder_new`, owned by the caller, released with
 /// `nv_verifier_builder_free` (also after `nv_verifier_builder_build`, which does
@@ -27,9 +27,12 @@ pub struct nv_verifier_builder {
     store: TrustStore,
     oci: Option<OciTrustPolicy>,
     blob: Option<BlobTrustPolicy>,
+    /// Most verified signing chains each built verifier caches; 0: no cache.
+    chain_cache: usize,
 }
 
-/// An immutable verifier: trust policies plus trust stores.
+/// An immutable verifier: trust policies plus trust stores (and, if enabled, its
+/// own verified-chain cache).
 ///
 /// Created by `nv_verifier_builder_build`, owned by the caller, released with
 /// `nv_verifier_free` once no call is using it. Thread-safe: any number of
@@ -93,6 +96,7 @@ pub unsafe extern "C" fn nv_verifier_builder_new(
                     .then(|| BlobTrustPolicy::from_json(blob))
                     .transpose()
                     .map_err(policy_error)?,
+                chain_cache: 0,
             };
             set_boxed(builder_out, builder, "builder_out")
         })
@@ -157,9 +161,50 @@ pub unsafe extern "C" fn nv_verifier_builder_add_trust_store(
     }
 }
 
-/// Builds an immutable, thread-safe verifier from the builder's current policies
-/// and trust stores. The builder is not consumed: it may be changed and built
-/// again, and must still be released with `nv_verifier_builder_free`.
+/// Sets the capacity of the verified-chain cache of the verifiers built from now
+/// on: each verifier that `nv_verifier_builder_build` makes keeps its own cache of
+/// at most `capacity` signing chains, evicting the least recently used. 0, the
+/// default, builds verifiers without a cache; the last value set wins.
+///
+/// A cached chain is one that passed the time-independent chain checks (parsing,
+/// linkage, link signatures, certificate profile) against that verifier's trust
+/// store; a signature with the same `x5c` then costs one signature verification.
+/// Validity periods, expiry, trusted identities, revocation and the envelope
+/// signature are evaluated on every call, so a cache never changes an outcome:
+/// results are identical with and without it. Timestamp authority links that
+/// verified are remembered alongside. Each cached chain holds its parsed
+/// certificates (a few KB): memory grows with the distinct chains seen, up to
+/// `capacity` of them.
+///
+/// Thread-safety: the cache is internally synchronized; a verifier with a cache
+/// stays immutable from the caller's view and may be shared by any number of
+/// threads, as any `nv_verifier`.
+///
+/// Ownership: `builder` stays the caller's and is only borrowed for the call.
+///
+/// # Safety
+/// `builder` is NULL or a live handle not used concurrently; `error_out` is NULL
+/// or writable.
+#[no_mangle]
+pub unsafe extern "C" fn nv_verifier_builder_set_chain_cache(
+    builder: *mut nv_verifier_builder,
+    capacity: usize,
+    error_out: *mut *mut nv_error,
+) -> nv_status {
+    // SAFETY: the caller's contract covers every pointer.
+    unsafe {
+        guard(error_out, || {
+            try_mut(builder, "builder")?.chain_cache = capacity;
+            Ok(())
+        })
+    }
+}
+
+/// Builds an immutable, thread-safe verifier from the builder's current policies,
+/// trust stores and chain cache capacity (`nv_verifier_builder_set_chain_cache`:
+/// every verifier gets its own, empty cache). The builder is not consumed: it may
+/// be changed and built again, and must still be released with
+/// `nv_verifier_builder_free`.
 ///
 /// Ownership: on success the caller owns `*verifier_out` and releases it with
 /// `nv_verifier_free`; on failure `*verifier_out` is NULL.
@@ -185,6 +230,7 @@ pub unsafe extern "C" fn nv_verifier_builder_build(
             if let Some(p) = &builder.blob {
                 inner = inner.with_blob_policy(p.clone());
             }
+            let inner = inner.with_chain_cache(builder.chain_cache);
             set_boxed(verifier_out, nv_verifier { inner }, "verifier_out")
         })
     }
@@ -359,4 +405,139 @@ fn to_time(time: i64) -> Result<Time, FfiError> {
                 "the system clock is out of range; pass the verification time explicitly",
             )
         })
+}
+
+#[cfg(test)]
+mod tests {
+    use std::ffi::CStr;
+    use std::ptr;
+
+    use super::*;
+    use crate::ffi::result::{nv_result_free, nv_result_json};
+
+    fn fixture(path: &str) -> Vec<u8> {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+        std::fs::read(root.join(path)).unwrap()
+    }
+
+    /// A builder of the committed net-monitor configuration.
+    fn builder() -> *mut nv_verifier_builder {
+        let policy = fixture("config/trustpolicy.json");
+        let mut builder = ptr::null_mut();
+        // SAFETY: live buffers and out-pointers.
+        unsafe {
+            let status = nv_verifier_builder_new(
+                policy.as_ptr(),
+                policy.len(),
+                ptr::null(),
+                0,
+                &mut builder,
+                ptr::null_mut(),
+            );
+            assert_eq!(status, nv_status::Ok);
+            for (store, file) in [
+                (c"ca:test-rsa", "test-rsa/test-rsa-root.pem"),
+                (c"ca:test-ec", "test-ec/test-ec-roots.pem"),
+            ] {
+                let certs = fixture(&format!("config/truststore/x509/ca/{file}"));
+                let status = nv_verifier_builder_add_trust_store(
+                    builder,
+                    store.as_ptr(),
+                    certs.as_ptr(),
+                    certs.len(),
+                    ptr::null_mut(),
+                    ptr::null_mut(),
+                );
+                assert_eq!(status, nv_status::Ok);
+            }
+        }
+        builder
+    }
+
+    fn build(builder: *const nv_verifier_builder) -> *mut nv_verifier {
+        let mut verifier = ptr::null_mut();
+        // SAFETY: a live builder and a writable out-pointer.
+        let status = unsafe { nv_verifier_builder_build(builder, &mut verifier, ptr::null_mut()) };
+        assert_eq!(status, nv_status::Ok);
+        verifier
+    }
+
+    /// Verifies the ES256 fixture; returns the status and the outcome JSON.
+    fn verify(verifier: *const nv_verifier) -> (nv_status, String) {
+        let envelope = fixture("envelopes/valid/x509-es256.jws");
+        let digest = c"sha256:f217ca031bf4404ff02307c375f45a007d5ed21b739905776eeb56843fd903fb";
+        let mut result = ptr::null_mut();
+        // SAFETY: live handle, buffers and NUL-terminated strings.
+        unsafe {
+            let status = nv_verify(
+                verifier,
+                envelope.as_ptr(),
+                envelope.len(),
+                c"application/jose+json".as_ptr(),
+                c"registry.example/net-monitor@sha256:f217ca031bf4404ff02307c375f45a007d5ed21b739905776eeb56843fd903fb".as_ptr(),
+                c"application/vnd.oci.image.manifest.v1+json".as_ptr(),
+                digest.as_ptr(),
+                551,
+                1_795_478_400,
+                ptr::null(),
+                &mut result,
+                ptr::null_mut(),
+            );
+            let json = CStr::from_ptr(nv_result_json(result, ptr::null_mut()))
+                .to_str()
+                .unwrap()
+                .to_owned();
+            nv_result_free(result);
+            (status, json)
+        }
+    }
+
+    #[test]
+    fn each_built_verifier_gets_its_own_chain_cache_of_the_set_capacity() {
+        let builder = builder();
+        let plain = build(builder);
+        // SAFETY: a live builder.
+        let status = unsafe { nv_verifier_builder_set_chain_cache(builder, 8, ptr::null_mut()) };
+        assert_eq!(status, nv_status::Ok);
+        let (cached, other) = (build(builder), build(builder));
+        // SAFETY: live handles, freed once below.
+        unsafe {
+            let cold = verify(plain);
+            assert_eq!(cold.0, nv_status::Ok, "{}", cold.1);
+            assert_eq!(verify(cached), cold);
+            assert_eq!((*cached).inner.cached_chains(), 1);
+            assert_eq!(verify(cached), cold, "warm");
+            assert_eq!((*plain).inner.cached_chains(), 0);
+            assert_eq!((*other).inner.cached_chains(), 0, "not shared");
+            nv_verifier_free(plain);
+            nv_verifier_free(cached);
+            nv_verifier_free(other);
+            nv_verifier_builder_free(builder);
+        }
+    }
+
+    #[test]
+    fn capacity_zero_builds_without_a_cache_and_a_null_builder_is_refused() {
+        let builder = builder();
+        // SAFETY: a live builder; NULL is the case under test.
+        unsafe {
+            assert_eq!(
+                nv_verifier_builder_set_chain_cache(builder, 4, ptr::null_mut()),
+                nv_status::Ok
+            );
+            assert_eq!(
+                nv_verifier_builder_set_chain_cache(builder, 0, ptr::null_mut()),
+                nv_status::Ok
+            );
+            let verifier = build(builder);
+            verify(verifier);
+            assert_eq!((*verifier).inner.cached_chains(), 0);
+            nv_verifier_free(verifier);
+            nv_verifier_builder_free(builder);
+            assert_eq!(
+                nv_verifier_builder_set_chain_cache(ptr::null_mut(), 4, ptr::null_mut()),
+                nv_status::InvalidArgument
+            );
+        }
+    }
 }

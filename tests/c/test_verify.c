@@ -1,7 +1,9 @@
 /*
  * Exercises every function of include/verify.h over the committed fixtures
  * (tests/fixtures): valid and invalid signatures, every nv_status a caller can
- * provoke, NULL and non-UTF-8 arguments, and one verifier shared by 4 threads.
+ * provoke, NULL and non-UTF-8 arguments, verifiers with and without a chain
+ * cache giving identical results, and one verifier shared by 4 threads (with
+ * and without a cache).
  * NV_STATUS_INTERNAL_ERROR needs a panic, which no input reaches; the Rust unit
  * tests of src/ffi/panic.rs cover it.
  *
@@ -132,8 +134,9 @@ static void add_store(nv_verifier_builder *b, const char *store,
 }
 
 /* The committed notation configuration: config/trustpolicy.json,
- * config/trustpolicy.blob.json and the stores under config/truststore. */
-static nv_verifier *committed_verifier(void) {
+ * config/trustpolicy.blob.json and the stores under config/truststore; with a
+ * verified-chain cache of `chain_cache` chains (0: none). */
+static nv_verifier *committed_verifier(size_t chain_cache) {
   buffer oci = load("config/trustpolicy.json");
   buffer blob = load("config/trustpolicy.blob.json");
   nv_verifier_builder *b = NULL;
@@ -145,6 +148,8 @@ static nv_verifier *committed_verifier(void) {
   add_store(b, "ca:test-ec", "config/truststore/x509/ca/test-ec/test-ec-roots.pem");
   add_store(b, "signingAuthority:test-signer",
             "config/truststore/x509/signingAuthority/test-signer/test-signer-root.pem");
+  CHECK_STATUS(nv_verifier_builder_set_chain_cache(b, chain_cache, NULL),
+               NV_STATUS_OK);
   CHECK_STATUS(nv_verifier_builder_build(b, &v, NULL), NV_STATUS_OK);
   nv_verifier_builder_free(b);
   unload(&oci);
@@ -259,6 +264,13 @@ static void test_builder_errors(void) {
   CHECK_STR(nv_error_code(e), "limit_exceeded");
   nv_error_free(e);
   free(big);
+
+  /* A chain cache without a builder. */
+  CHECK_STATUS(nv_verifier_builder_set_chain_cache(NULL, 8, &e),
+               NV_STATUS_INVALID_ARGUMENT);
+  CHECK_STR(nv_error_code(e), "invalid_argument");
+  CHECK(strstr(nv_error_message(e), "builder is NULL") != NULL);
+  nv_error_free(e);
 
   /* Build without a builder. */
   nv_verifier *v = (nv_verifier *)&v;
@@ -925,6 +937,95 @@ static void test_inspect(void) {
   unload(&bad);
 }
 
+/* -------------------------------------------------------------- chain cache */
+
+#define OTHER_DIGEST                                                           \
+  "sha256:0000000000000000000000000000000000000000000000000000000000000000"
+
+/* One verification with the committed configuration. Envelopes share chains:
+ * each valid one puts its chain in a cache, and the invalid ones after it (a bad
+ * signature, an expired signature, the wrong time or artifact, the
+ * signing-authority scheme where the policy trusts CAs only) find that chain
+ * cached and must still fail. */
+typedef struct {
+  const char *envelope;
+  const char *reference;
+  const char *digest;
+  int64_t at;
+  const char *rule; /* the decisive failure's rule; NULL: verified */
+} cache_case;
+
+static const cache_case cache_cases[] = {
+    {"envelopes/valid/x509-es256-no-expiry.jws", NET_MONITOR, ARTIFACT_DIGEST, AT, NULL},
+    {"envelopes/invalid/alg-04-signature-bit-flip.jws", NET_MONITOR, ARTIFACT_DIGEST, AT, "ALG-04"},
+    {"envelopes/invalid/time-06-expired.jws", NET_MONITOR, ARTIFACT_DIGEST, AT, "TIME-06"},
+    {"envelopes/valid/x509-es256-no-expiry.jws", NET_MONITOR, ARTIFACT_DIGEST, BEFORE_LEAVES, "TIME-01"},
+    {"envelopes/valid/x509-es256-no-expiry.jws", NET_MONITOR, OTHER_DIGEST, AT, "PAY-03"},
+    {"envelopes/valid/x509-ps256.jws", NET_MONITOR, ARTIFACT_DIGEST, AT, NULL},
+    {"envelopes/invalid/store-09-sa-scheme-with-ca-chain.jws", NET_MONITOR, ARTIFACT_DIGEST, AT, "STORE-08"},
+    {"envelopes/valid/sa-aws-es384.jws", AWS_APP, ARTIFACT_DIGEST, AT, NULL},
+    {"envelopes/invalid/jws-01-not-json.jws", NET_MONITOR, ARTIFACT_DIGEST, AT, "JWS-01"},
+};
+#define CACHE_CASES (sizeof cache_cases / sizeof cache_cases[0])
+
+/* Verifies `c` with `v` and checks its verdict; the caller frees the result. */
+static nv_result *verify_cache_case(const nv_verifier *v, const cache_case *c) {
+  nv_result *r = NULL;
+  buffer env = load(c->envelope);
+  nv_status s = nv_verify(v, env.data, env.len, JWS, c->reference,
+                          MANIFEST_TYPE, c->digest, ARTIFACT_SIZE, c->at, NULL,
+                          &r, NULL);
+  unload(&env);
+  if (s != (c->rule ? NV_STATUS_VERIFICATION_FAILED : NV_STATUS_OK) ||
+      !same(nv_result_error_rule(r), c->rule)) {
+    failed++;
+    fprintf(stderr, "%s at %lld: status %u rule %s, expected rule %s\n",
+            c->envelope, (long long)c->at, (unsigned)s,
+            nv_result_error_rule(r) ? nv_result_error_rule(r) : "(none)",
+            c->rule ? c->rule : "(none)");
+  } else {
+    passed++;
+  }
+  return r;
+}
+
+/* A chain cache never changes an outcome: a verifier without one verifies each
+ * case once, verifiers with one (room for every chain, and for one chain only, so
+ * chains evict each other) verify every case twice, cold then warm; the outcome
+ * JSON is the same every time. */
+static void test_chain_cache(void) {
+  nv_result *expected[CACHE_CASES];
+  nv_verifier *plain = committed_verifier(0);
+  for (size_t i = 0; i < CACHE_CASES; i++) {
+    expected[i] = verify_cache_case(plain, &cache_cases[i]);
+  }
+  nv_verifier_free(plain);
+
+  const size_t capacities[] = {16, 1};
+  for (size_t k = 0; k < sizeof capacities / sizeof capacities[0]; k++) {
+    nv_verifier *cached = committed_verifier(capacities[k]);
+    for (int pass = 0; pass < 2; pass++) {
+      for (size_t i = 0; i < CACHE_CASES; i++) {
+        nv_result *r = verify_cache_case(cached, &cache_cases[i]);
+        if (!same(nv_result_json(r, NULL), nv_result_json(expected[i], NULL))) {
+          failed++;
+          fprintf(stderr, "%s (capacity %zu, pass %d): outcome differs without "
+                          "a cache:\n  %s\n  %s\n",
+                  cache_cases[i].envelope, capacities[k], pass,
+                  nv_result_json(r, NULL), nv_result_json(expected[i], NULL));
+        } else {
+          passed++;
+        }
+        nv_result_free(r);
+      }
+    }
+    nv_verifier_free(cached);
+  }
+  for (size_t i = 0; i < CACHE_CASES; i++) {
+    nv_result_free(expected[i]);
+  }
+}
+
 /* ------------------------------------------------------------------ threads */
 
 #define THREADS 4
@@ -1002,8 +1103,9 @@ int main(int argc, char **argv) {
   test_skipped();
   test_inspect();
   test_crl_and_ocsp();
+  test_chain_cache();
 
-  nv_verifier *v = committed_verifier();
+  nv_verifier *v = committed_verifier(0);
   test_verified(v);
   test_rejected(v);
   test_verify_arguments(v);
@@ -1012,6 +1114,11 @@ int main(int argc, char **argv) {
   test_blob(v);
   test_threads(v);
   nv_verifier_free(v);
+
+  /* The cache is shared by the threads using one verifier. */
+  nv_verifier *cached = committed_verifier(4);
+  test_threads(cached);
+  nv_verifier_free(cached);
 
   printf("%d passed, %d failed\n", passed, failed);
   return failed == 0 ? 0 : 1;

@@ -76,7 +76,12 @@ fn read_settings(value: &JsValue) -> Result<Settings, Error> {
     let settings = Fields::new(
         value,
         "the createVerifier argument",
-        &["trustPolicy", "blobTrustPolicy", "trustStores"],
+        &[
+            "trustPolicy",
+            "blobTrustPolicy",
+            "trustStores",
+            "chainCache",
+        ],
     )?;
     let mut trust_stores = Vec::new();
     if let Some(stores) = settings.get("trustStores") {
@@ -105,7 +110,25 @@ fn read_settings(value: &JsValue) -> Result<Settings, Error> {
             .map(|p| policy(&p, "blobTrustPolicy"))
             .transpose()?,
         trust_stores,
+        chain_cache: settings
+            .get("chainCache")
+            .map(|n| chain_cache(&n))
+            .transpose()?
+            .unwrap_or(0),
     })
+}
+
+/// `chainCache`: how many verified signing chains to keep, an integer ≥ 0. A
+/// capacity beyond the address space is the same as the largest one.
+fn chain_cache(value: &JsValue) -> Result<usize, Error> {
+    match value.as_f64() {
+        Some(n) if (0.0..=MAX_SAFE_INTEGER).contains(&n) && n.fract() == 0.0 => {
+            Ok(usize::try_from(n as u64).unwrap_or(usize::MAX))
+        }
+        _ => Err(invalid(
+            "chainCache must be a non-negative integer: the most signing chains to cache (0: no cache)",
+        )),
+    }
 }
 
 fn read_options(value: &JsValue) -> Result<Options, Error> {

@@ -23,11 +23,14 @@ pub(crate) struct Settings {
     pub(crate) blob_policy: Option<Vec<u8>>,
     /// `("type:name", certificate files)`; a store with no file exists but is empty.
     pub(crate) trust_stores: Vec<(String, Vec<Vec<u8>>)>,
+    /// Most verified signing chains the verifier caches (0: no cache). Worth it for
+    /// a verifier that is kept and sees the same signers again (the JS API).
+    pub(crate) chain_cache: usize,
 }
 
 impl Settings {
-    /// Loads the policies and stores into a verifier. The AWS Signer roots are
-    /// always present.
+    /// Loads the policies and stores into a verifier, with its chain cache. The AWS
+    /// Signer roots are always present.
     ///
     /// Fails on an invalid policy or a malformed store name. A store without files
     /// is empty, which fails verifications that consult it. A certificate file
@@ -58,7 +61,7 @@ impl Settings {
                 }
             }
         }
-        let mut verifier = Verifier::new(store);
+        let mut verifier = Verifier::new(store).with_chain_cache(self.chain_cache);
         if let Some(policy) = &self.oci_policy {
             verifier = verifier.with_oci_policy(OciTrustPolicy::from_json(policy)?);
         }

@@ -102,6 +102,8 @@ pub(crate) fn verify(request: &[u8]) -> Result<String, Error> {
         oci_policy: r.trust_policy.as_deref().map(policy).transpose()?,
         blob_policy: r.blob_trust_policy.as_deref().map(policy).transpose()?,
         trust_stores,
+        // One verifier per request: a cache would never be consulted twice.
+        chain_cache: 0,
     };
     let verifier = settings.build()?;
     let options = Options {

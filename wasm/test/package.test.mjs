@@ -121,6 +121,63 @@ describe("createVerifier", () => {
   });
 });
 
+describe("chainCache", () => {
+  test("every fixture case has the same outcome with and without a cache, cold and warm", async () => {
+    // Cases with the same policy and stores share their verifiers, so a chain cached
+    // for a valid signature is found again by the invalid ones over the same chain.
+    const groups = new Map();
+    const verifiersFor = async (kase) => {
+      const key = JSON.stringify([kase.blob ? "blob" : "oci", kase.trust_policy, kase.trust_stores]);
+      if (!groups.has(key)) {
+        const s = await settingsFor(kase, fixtures.load);
+        groups.set(key, { plain: api.createVerifier(s), cached: api.createVerifier({ ...s, chainCache: 64 }) });
+      }
+      return groups.get(key);
+    };
+    const uncached = [];
+    for (const pass of ["cold", "warm"]) {
+      for (const [i, [, kase]] of fixtureCases.entries()) {
+        const { plain, cached } = await verifiersFor(kase);
+        const caseOptions = await optionsFor(kase, fixtures.load);
+        const caseEnvelope = fixtures.load(kase.envelope);
+        uncached[i] ??= plain.verify(caseEnvelope, caseOptions);
+        assert.deepEqual(cached.verify(caseEnvelope, caseOptions), uncached[i], `${kase.id} (${pass} pass)`);
+      }
+    }
+    for (const { plain, cached } of groups.values()) {
+      plain.free();
+      cached.free();
+    }
+    assert.ok(groups.size < fixtureCases.length / 2, `${groups.size} verifier pairs for ${fixtureCases.length} cases: too few share a cache`);
+  });
+
+  test("a cache of one chain, evicted at every change of signer, changes no outcome", async () => {
+    const leaf = (bytes) => api.inspect(bytes).certificates[0].sha256Fingerprint;
+    const sameSettings = (c) => JSON.stringify([c.trust_policy, c.trust_stores]) === JSON.stringify([valid.trust_policy, valid.trust_stores]);
+    const [, second] = fixtureCases.find(
+      ([, c]) => c.expected === "verified" && !c.blob && sameSettings(c) && leaf(fixtures.load(c.envelope)) !== leaf(envelope),
+    );
+    const secondEnvelope = fixtures.load(second.envelope);
+    const secondOptions = await optionsFor(second, fixtures.load);
+    const secondExpected = JSON.parse(nativeOutcomes("fixtures")[second.id]);
+    const cached = api.createVerifier({ ...settings, chainCache: 1 });
+    for (let round = 0; round < 3; round++) {
+      assert.deepEqual(cached.verify(envelope, options), expected);
+      assert.deepEqual(cached.verify(secondEnvelope, secondOptions), secondExpected);
+    }
+    cached.free();
+  });
+
+  test("0 and absent mean no cache; anything but a non-negative integer throws invalid_argument", () => {
+    for (const chainCache of [0, undefined, null, 2 ** 53 - 1]) {
+      assert.deepEqual(api.createVerifier({ ...settings, chainCache }).verify(envelope, options), expected);
+    }
+    for (const chainCache of [-1, 1.5, NaN, Infinity, 2 ** 53, "8", true, {}, [4], 8n]) {
+      throwsCode(() => api.createVerifier({ ...settings, chainCache }), "invalid_argument");
+    }
+  });
+});
+
 describe("verify", () => {
   const verifier = api.createVerifier(settings);
 

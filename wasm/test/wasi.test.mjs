@@ -68,6 +68,8 @@ describe("nv_verify", () => {
       [JSON.stringify({ ...request, time: "now" }), "invalid_argument"],
       [JSON.stringify({ ...request, envelope: "***" }), "invalid_argument"],
       [JSON.stringify({ ...request, extra: 1 }), "invalid_argument"],
+      // The npm package's setting: a request is its own verifier, so there is no cache.
+      [JSON.stringify({ ...request, chainCache: 8 }), "invalid_argument"],
       [JSON.stringify({ ...request, reference: undefined }), "invalid_argument"],
       [JSON.stringify({ ...request, trustStores: { "ca:x": 5 } }), "invalid_argument"],
       [JSON.stringify({ ...request, trustStores: { "nope:x": "" } }), "store_reference_invalid"],

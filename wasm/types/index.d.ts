@@ -19,6 +19,15 @@ export interface VerifierSettings {
    * `signingAuthority:aws-us-gov-signer-ts`) are always present.
    */
   trustStores?: Record<string, CertificateFile | CertificateFile[]>;
+  /**
+   * Keep a verified-chain cache of at most this many signing chains (an integer ≥ 0;
+   * 0 or absent: no cache). A signature whose `x5c` chain this verifier validated
+   * before then costs one signature check instead of parsing the chain and checking
+   * every link. Validity periods, expiry, trusted identities, revocation and the
+   * envelope signature are checked on every call: outcomes are identical with and
+   * without it. Each cached chain takes a few KB.
+   */
+  chainCache?: number;
 }
 
 /** The artifact being verified; other OCI descriptor members are accepted and ignored. */
@@ -67,6 +76,10 @@ export type VerifyOptions = OciVerifyOptions | BlobVerifyOptions;
 export interface RevocationEvidence {
   /** The answer of AWS's `signer:GetRevocationStatus` (inputs: `signature.aws.revocationRequest`). */
   aws?: { revokedEntities: string[] };
+  /** DER CRLs (base and delta) fetched from the certificates' CRL distribution points. */
+  crls?: Uint8Array[];
+  /** DER OCSP responses from the certificates' OCSP responders. */
+  ocsp?: Uint8Array[];
 }
 
 export type Verdict = "verified" | "rejected" | "skipped";

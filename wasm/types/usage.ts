@@ -10,6 +10,7 @@ const verifier = createVerifier({
     "ca:acme": "-----BEGIN CERTIFICATE-----\n…",
     "tsa:acme": [new Uint8Array([0x30]), "-----BEGIN CERTIFICATE-----\n…"],
   },
+  chainCache: 64,
 });
 
 const envelope = new Uint8Array();
@@ -18,7 +19,7 @@ const oci: VerifyOptions = {
   descriptor: { mediaType: "application/vnd.oci.image.manifest.v1+json", digest: "sha256:00", size: 1, annotations: {} },
   time: new Date(),
   userMetadata: { env: "prod" },
-  revocation: { aws: { revokedEntities: [] } },
+  revocation: { aws: { revokedEntities: [] }, crls: [new Uint8Array(0)], ocsp: [] },
   signatureMediaType: "application/jose+json",
 };
 const outcome: Outcome = verifier.verify(envelope, oci);
@@ -56,5 +57,7 @@ verifier.verify(42, oci);
 verifier.verify(envelope, { ...oci, time: true });
 // @ts-expect-error: required metadata values are strings
 verifier.verify(envelope, { ...oci, userMetadata: { build: 42 } });
+// @ts-expect-error: the chain cache capacity is a number
+createVerifier({ trustPolicy: {}, chainCache: "64" });
 // @ts-expect-error: verifiers come from createVerifier
 new (verifier.constructor as typeof import("notary-verify").Verifier)();
