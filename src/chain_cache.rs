@@ -26,24 +26,52 @@ use crate::crypto::{self, PreparedKey, Scheme};
 use crate::outcome::CertificateFacts;
 use crate::store::TrustStore;
 
-/// The cache key of a chain: the exact text of its entries, each prefixed with its
-/// length so entry boundaries are part of the key. Equality compares the whole
-/// text; the hash covers only the total length and the end of the leaf's entry (its
-/// signature: distinct for distinct leaves), so a lookup does not hash kilobytes.
+/// The cache key of a chain, built when a chain is inserted: the exact text of its
+/// entries, each prefixed with its length so entry boundaries are part of the key,
+/// and a hash of the entry count, the entry lengths and the end of the leaf's entry
+/// (its signature: distinct for distinct leaves). Lookups hash the entries where
+/// they are ([`ChainCache::get`]) and compare the whole text, so equal hashes never
+/// confuse two chains.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct ChainKey {
+    hash: u64,
     text: Box<[u8]>,
-    probe: [u8; PROBE],
 }
 
 /// How many bytes at the end of the leaf entry the hash covers.
 const PROBE: usize = 48;
 
-impl Hash for ChainKey {
-    fn hash<H: Hasher>(&self, state: &mut H) {
-        state.write_usize(self.text.len());
-        state.write(&self.probe);
+fn entries_hash(entries: &[&str]) -> u64 {
+    let mut state = std::collections::hash_map::DefaultHasher::new();
+    state.write_usize(entries.len());
+    for entry in entries {
+        state.write_usize(entry.len());
     }
+    if let Some(leaf) = entries.first().map(|e| e.as_bytes()) {
+        state.write(&leaf[leaf.len().saturating_sub(PROBE)..]);
+    }
+    state.finish()
+}
+
+/// Whether `text` (a key's length-prefixed text) holds exactly `entries`.
+fn text_holds(text: &[u8], entries: &[&str]) -> bool {
+    let mut rest = text;
+    for entry in entries {
+        let Some((len, tail)) = rest.split_first_chunk::<8>() else {
+            return false;
+        };
+        if u64::from_be_bytes(*len) != entry.len() as u64 {
+            return false;
+        }
+        let Some((body, tail)) = tail.split_at_checked(entry.len()) else {
+            return false;
+        };
+        if body != entry.as_bytes() {
+            return false;
+        }
+        rest = tail;
+    }
+    rest.is_empty()
 }
 
 /// A parsed `x5c` chain: the certificates, leaf first, their facts for the
@@ -86,7 +114,7 @@ impl ParsedChain {
 #[derive(Debug)]
 pub(crate) struct ChainCache {
     capacity: usize,
-    chains: Lru<ChainKey, Arc<ParsedChain>>,
+    chains: Mutex<Chains>,
     /// Certificate signatures that verified, by (certificate, issuer) SHA-256: the
     /// links of chains the verifier builds itself (timestamp authorities).
     links: Lru<[u8; 64], ()>,
@@ -101,7 +129,7 @@ impl ChainCache {
         let capacity = capacity.max(1);
         Self {
             capacity,
-            chains: Lru::new(capacity),
+            chains: Mutex::new(Chains::default()),
             links: Lru::new(capacity.saturating_mul(LINKS_PER_CHAIN)),
         }
     }
@@ -119,30 +147,99 @@ impl ChainCache {
             text.extend_from_slice(&(entry.len() as u64).to_be_bytes());
             text.extend_from_slice(entry.as_bytes());
         }
-        let mut probe = [0; PROBE];
-        if let Some(leaf) = entries.first().map(|e| e.as_bytes()) {
-            let tail = &leaf[leaf.len().saturating_sub(PROBE)..];
-            probe[..tail.len()].copy_from_slice(tail);
-        }
         ChainKey {
+            hash: entries_hash(entries),
             text: text.into_boxed_slice(),
-            probe,
         }
     }
 
-    /// The validated chain with this key, if cached (marks it used).
-    pub fn get(&self, key: &ChainKey) -> Option<Arc<ParsedChain>> {
-        self.chains.get(key)
+    /// The validated chain whose `x5c` text is exactly `entries`, if cached (marks
+    /// it used). Copies nothing: the entries are hashed and compared where they are.
+    pub fn get(&self, entries: &[&str]) -> Option<Arc<ParsedChain>> {
+        let hash = entries_hash(entries);
+        let mut chains = self.chains.lock().ok()?;
+        chains.tick += 1;
+        let tick = chains.tick;
+        let slot = chains
+            .buckets
+            .get_mut(&hash)?
+            .iter_mut()
+            .find(|slot| text_holds(&slot.text, entries))?;
+        slot.last_use = tick;
+        Some(Arc::clone(&slot.chain))
     }
 
-    /// Remembers a chain that passed validation.
+    /// Remembers a chain that passed validation, evicting the least recently used
+    /// one when full.
     pub fn insert(&self, key: ChainKey, chain: Arc<ParsedChain>) {
-        self.chains.insert(key, chain);
+        let Ok(mut chains) = self.chains.lock() else {
+            return;
+        };
+        chains.tick += 1;
+        let tick = chains.tick;
+        if let Some(slot) = chains
+            .buckets
+            .get_mut(&key.hash)
+            .and_then(|b| b.iter_mut().find(|slot| slot.text == key.text))
+        {
+            slot.chain = chain;
+            slot.last_use = tick;
+            return;
+        }
+        if chains.len >= self.capacity {
+            chains.evict_oldest();
+        }
+        chains.buckets.entry(key.hash).or_default().push(Slot {
+            text: key.text,
+            chain,
+            last_use: tick,
+        });
+        chains.len += 1;
     }
 
     /// How many chains are cached.
     pub fn len(&self) -> usize {
-        self.chains.len()
+        self.chains.lock().map_or(0, |c| c.len)
+    }
+}
+
+/// The cached chains, in buckets by hash (a bucket holds more than one chain only
+/// when two keys' hashes collide).
+#[derive(Debug, Default)]
+struct Chains {
+    buckets: HashMap<u64, Vec<Slot>>,
+    len: usize,
+    tick: u64,
+}
+
+#[derive(Debug)]
+struct Slot {
+    text: Box<[u8]>,
+    chain: Arc<ParsedChain>,
+    last_use: u64,
+}
+
+impl Chains {
+    fn evict_oldest(&mut self) {
+        let oldest = self
+            .buckets
+            .iter()
+            .flat_map(|(hash, bucket)| {
+                bucket
+                    .iter()
+                    .enumerate()
+                    .map(move |(i, s)| (s.last_use, *hash, i))
+            })
+            .min();
+        if let Some((_, hash, i)) = oldest {
+            if let Some(bucket) = self.buckets.get_mut(&hash) {
+                bucket.swap_remove(i);
+                if bucket.is_empty() {
+                    self.buckets.remove(&hash);
+                }
+                self.len -= 1;
+            }
+        }
     }
 }
 
@@ -247,31 +344,27 @@ impl<K: Hash + Eq + Clone, V: Clone> Lru<K, V> {
         let tick = inner.tick;
         inner.entries.insert(key, (value, tick));
     }
-
-    fn len(&self) -> usize {
-        self.inner.lock().map_or(0, |i| i.entries.len())
-    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    impl ChainKey {
-        fn key_for_test(text: &str) -> Self {
-            ChainCache::key(&[text])
-        }
+    fn chain() -> Arc<ParsedChain> {
+        Arc::new(ParsedChain::new(Vec::new()))
     }
 
     #[test]
     fn keys_with_the_same_hash_are_still_told_apart() {
         let cache = ChainCache::new(4);
-        let a = ChainCache::key(&["MIIleafAAAA", "root1"]);
-        let b = ChainCache::key(&["MIIleafAAAA", "root2"]);
-        assert_eq!(a.probe, b.probe);
-        cache.insert(a.clone(), Arc::new(ParsedChain::new(Vec::new())));
+        let (a, b) = (["MIIleafAAAA", "root1"], ["MIIleafAAAA", "root2"]);
+        assert_eq!(ChainCache::key(&a).hash, ChainCache::key(&b).hash);
+        cache.insert(ChainCache::key(&a), chain());
         assert!(cache.get(&a).is_some());
         assert!(cache.get(&b).is_none());
+        cache.insert(ChainCache::key(&b), chain());
+        assert!(cache.get(&a).is_some() && cache.get(&b).is_some());
+        assert_eq!(cache.len(), 2);
     }
 
     /// Chain facts render each name once but read as if each were rendered.
@@ -304,21 +397,27 @@ mod tests {
         assert_ne!(ChainCache::key(&["ab", "c"]), ChainCache::key(&["a", "bc"]));
         assert_ne!(ChainCache::key(&["abc"]), ChainCache::key(&["abc", ""]));
         assert_eq!(ChainCache::key(&["ab", "c"]), ChainCache::key(&["ab", "c"]));
+        let key = ChainCache::key(&["ab", "c"]);
+        assert!(text_holds(&key.text, &["ab", "c"]));
+        for other in [
+            &["a", "bc"][..],
+            &["ab"],
+            &["ab", "c", ""],
+            &["ab", "d"],
+            &[],
+        ] {
+            assert!(!text_holds(&key.text, other), "{other:?}");
+        }
     }
 
     #[test]
     fn least_recently_used_is_evicted() {
         let cache = ChainCache::new(2);
-        let chain = || Arc::new(ParsedChain::new(Vec::new()));
-        let (a, b, c) = (
-            ChainKey::key_for_test("a"),
-            ChainKey::key_for_test("b"),
-            ChainKey::key_for_test("c"),
-        );
-        cache.insert(a.clone(), chain());
-        cache.insert(b.clone(), chain());
+        let (a, b, c) = (["a"], ["b"], ["c"]);
+        cache.insert(ChainCache::key(&a), chain());
+        cache.insert(ChainCache::key(&b), chain());
         assert!(cache.get(&a).is_some());
-        cache.insert(c.clone(), chain());
+        cache.insert(ChainCache::key(&c), chain());
         assert_eq!(cache.len(), 2);
         assert!(cache.get(&a).is_some());
         assert!(cache.get(&b).is_none(), "b was the least recently used");

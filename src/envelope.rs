@@ -152,16 +152,13 @@ pub(crate) fn parse(
             ),
         ));
     }
-    let key = cache.and_then(|_| {
-        let texts: Option<Vec<&str>> = entries.iter().map(Value::as_str).collect();
-        texts.map(|t| ChainCache::key(&t))
-    });
-    let cached = cache.zip(key.as_ref()).and_then(|(c, k)| c.get(k));
+    let texts: Option<Vec<&str>> = cache.and_then(|_| entries.iter().map(Value::as_str).collect());
+    let cached = cache.zip(texts.as_deref()).and_then(|(c, t)| c.get(t));
     let x5c = match cached {
         Some(chain) => X5c::Cached(chain),
         None => X5c::Der {
             certificates: decode_x5c(entries, limits)?,
-            key,
+            key: texts.as_deref().map(ChainCache::key),
         },
     };
 
