@@ -130,11 +130,24 @@ impl Cert {
                 format!("{what} is not a valid X.509 certificate: {detail}"),
             )
         };
+        let parsed = Certificate::from_der(der).map_err(|e| bad(e.to_string()))?;
+        Self::from_decoded(parsed, der, what)
+    }
+
+    /// A certificate already decoded (from a CMS certificate set, say) whose DER
+    /// encoding is `der`, without decoding it again.
+    pub(crate) fn from_decoded(parsed: Certificate, der: &[u8], what: &str) -> Result<Self, Error> {
+        let bad = |detail: String| {
+            err(
+                ErrorCode::CertificateInvalid,
+                format!("{what} is not a valid X.509 certificate: {detail}"),
+            )
+        };
         let Certificate {
             tbs_certificate: tbs_cert,
             signature_algorithm,
             signature,
-        } = Certificate::from_der(der).map_err(|e| bad(e.to_string()))?;
+        } = parsed;
         let tbs = original_tbs(der).ok_or_else(|| bad("cannot locate tbsCertificate".into()))?;
         let (issuer_raw, subject_raw) =
             raw_names(tbs).ok_or_else(|| bad("cannot locate the issuer and subject".into()))?;

@@ -155,7 +155,7 @@ pub(crate) fn parse(token: &[u8]) -> Result<Token, Error> {
             oid_name(&info.content_type)
         )));
     }
-    let signed: SignedData = info
+    let mut signed: SignedData = info
         .content
         .decode_as()
         .map_err(|e| malformed(format!("SignedData: {e}")))?;
@@ -168,8 +168,10 @@ pub(crate) fn parse(token: &[u8]) -> Result<Token, Error> {
     let mut certificates = Vec::new();
     for (i, choice) in signed
         .certificates
-        .iter()
-        .flat_map(|set| set.0.iter())
+        .take()
+        .map(|set| set.0.into_vec())
+        .unwrap_or_default()
+        .into_iter()
         .enumerate()
     {
         if i == MAX_TOKEN_CERTIFICATES {
@@ -190,7 +192,8 @@ pub(crate) fn parse(token: &[u8]) -> Result<Token, Error> {
             .to_der()
             .map_err(|e| malformed(format!("certificate {}: {e}", i + 1)))?;
         let what = format!("certificate {} of the timestamp token", i + 1);
-        certificates.push(Cert::parse(&der, &what).map_err(|e| malformed(e.message()))?);
+        certificates
+            .push(Cert::from_decoded(cert, &der, &what).map_err(|e| malformed(e.message()))?);
     }
     let encap = &signed.encap_content_info;
     if encap.econtent_type != ID_CT_TST_INFO {
