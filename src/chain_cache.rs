@@ -23,6 +23,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 use crate::cert::Cert;
 use crate::crypto::{self, PreparedKey, Scheme};
+use crate::identity::{parse_dn, Dn};
 use crate::outcome::CertificateFacts;
 use crate::store::TrustStore;
 
@@ -82,6 +83,7 @@ pub(crate) struct ParsedChain {
     pub certs: Vec<Cert>,
     pub facts: Vec<CertificateFacts>,
     leaf_key: OnceLock<Option<PreparedKey>>,
+    leaf_dn: OnceLock<Result<Dn, String>>,
 }
 
 impl ParsedChain {
@@ -91,7 +93,15 @@ impl ParsedChain {
             certs,
             facts,
             leaf_key: OnceLock::new(),
+            leaf_dn: OnceLock::new(),
         }
+    }
+
+    /// The leaf's subject as rendered by Go, and parsed for matching against
+    /// `x509.subject` identities (once per chain).
+    pub fn leaf_subject(&self) -> (&str, &Result<Dn, String>) {
+        let rendered = self.facts.first().map_or("", |f| f.issued_to.as_str());
+        (rendered, self.leaf_dn.get_or_init(|| parse_dn(rendered)))
     }
 
     /// Whether `signature` over `message` verifies with the leaf's key under

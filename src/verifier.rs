@@ -443,10 +443,10 @@ impl Verifier {
         }
         match &integral.aws {
             Some(aws_facts) => aws::check_identity(&statement.trusted_identities, aws_facts),
-            None => identity::check_trusted_identity(
-                &statement.trusted_identities,
-                &integral.chain.facts[0].issued_to,
-            ),
+            None => {
+                let (rendered, leaf) = integral.chain.leaf_subject();
+                identity::check_trusted_identity(&statement.trusted_identities, rendered, leaf)
+            }
         }
     }
 
