@@ -28,7 +28,7 @@ pub(crate) fn error_json(e: Error) -> String {
 struct VerifyRequest {
     trust_policy: Option<Box<RawValue>>,
     blob_trust_policy: Option<Box<RawValue>>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "unique_map")]
     trust_stores: BTreeMap<String, Value>,
     envelope: String,
     reference: Option<String>,
@@ -38,9 +38,45 @@ struct VerifyRequest {
     blob_media_type: Option<String>,
     signature_media_type: Option<String>,
     time: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "unique_map")]
     user_metadata: BTreeMap<String, String>,
     revocation: Option<Revocation>,
+}
+
+/// A JSON object as a map, refusing a member name that appears twice (serde's maps
+/// would silently keep the last value).
+fn unique_map<'de, D, V>(deserializer: D) -> Result<BTreeMap<String, V>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    V: Deserialize<'de>,
+{
+    struct Unique<V>(std::marker::PhantomData<V>);
+
+    impl<'de, V: Deserialize<'de>> serde::de::Visitor<'de> for Unique<V> {
+        type Value = BTreeMap<String, V>;
+
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("a JSON object")
+        }
+
+        fn visit_map<A: serde::de::MapAccess<'de>>(
+            self,
+            mut map: A,
+        ) -> Result<Self::Value, A::Error> {
+            let mut members = BTreeMap::new();
+            while let Some((name, value)) = map.next_entry::<String, V>()? {
+                if members.contains_key(&name) {
+                    return Err(serde::de::Error::custom(format!(
+                        "member {name:?} appears more than once"
+                    )));
+                }
+                members.insert(name, value);
+            }
+            Ok(members)
+        }
+    }
+
+    deserializer.deserialize_map(Unique(std::marker::PhantomData))
 }
 
 /// Revocation evidence: AWS's answer, base64 DER CRLs and OCSP responses.

@@ -76,6 +76,12 @@ describe("nv_verify", () => {
       [JSON.stringify({ ...request, trustPolicy: { version: "1.0", trustPolicies: [] } }), "policy_empty"],
       [JSON.stringify({ ...request, trustPolicy: undefined }), "invalid_argument"],
       [JSON.stringify(request).replace('"version":"1.0"', '"version":"1.0","version":"1.0"'), "json_duplicate_member"],
+      // Maps of the request itself refuse a repeated member instead of keeping the last.
+      [JSON.stringify(request).replace('"trustStores":{', '"trustStores":{"ca:x":"","ca:x":"",'), "invalid_argument"],
+      [
+        JSON.stringify({ ...request, userMetadata: { env: "a" } }).replace('"userMetadata":{"env":"a"}', '"userMetadata":{"env":"a","env":"b"}'),
+        "invalid_argument",
+      ],
     ];
     for (const [body, code] of cases) {
       const response = JSON.parse(call(nv_verify, body));
