@@ -4,16 +4,13 @@
 use x509_cert::ext::pkix::KeyUsages;
 
 use crate::cert::{eku, Cert, KeyKind};
+use crate::chain_cache::Known;
 use crate::error::{err, Error, ErrorCode};
 
 /// Validates the shape and the certificate requirements of a signing chain
-/// (spec §4.1–4.3). `trusted` says whether a certificate is byte-identical to a
-/// trust-store certificate whose self-signature was already verified when the store
-/// was built; such a root's self-signature is not verified again.
-pub(crate) fn validate_code_signing(
-    chain: &[Cert],
-    trusted: &dyn Fn(&Cert) -> bool,
-) -> Result<(), Error> {
+/// (spec §4.1–4.3). A root that `known` says is a trust-store certificate whose
+/// self-signature was verified when the store was built is not verified again.
+pub(crate) fn validate_code_signing(chain: &[Cert], known: &Known<'_>) -> Result<(), Error> {
     let Some(last) = chain.last() else {
         return Err(err(
             ErrorCode::CertificateChainMissing,
@@ -24,7 +21,7 @@ pub(crate) fn validate_code_signing(
         let cert = last;
         check_self_signature(
             cert,
-            trusted,
+            known,
             ErrorCode::ChainSingleNotSelfSigned,
             "the only certificate of the chain",
         )?;
@@ -92,7 +89,7 @@ pub(crate) fn validate_code_signing(
     }
     check_self_signature(
         last,
-        trusted,
+        known,
         ErrorCode::ChainRootNotSelfSigned,
         "the root (last) certificate of the chain",
     )?;
@@ -106,11 +103,11 @@ pub(crate) fn validate_code_signing(
 
 fn check_self_signature(
     cert: &Cert,
-    trusted: &dyn Fn(&Cert) -> bool,
+    known: &Known<'_>,
     code: ErrorCode,
     what: &str,
 ) -> Result<(), Error> {
-    if trusted(cert) {
+    if known.verified_root(cert) {
         return Ok(());
     }
     match cert.verify_signed_by(cert) {

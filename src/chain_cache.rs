@@ -18,7 +18,7 @@
 //! one set of limits), and changing the limits starts a new cache.
 
 use std::collections::HashMap;
-use std::hash::{Hash, Hasher};
+use std::hash::Hasher;
 use std::sync::{Arc, Mutex, OnceLock};
 
 use crate::cert::Cert;
@@ -124,10 +124,11 @@ impl ParsedChain {
 #[derive(Debug)]
 pub(crate) struct ChainCache {
     capacity: usize,
-    chains: Mutex<Chains>,
+    /// Validated chains by their key's text.
+    chains: Lru<Arc<ParsedChain>>,
     /// Certificate signatures that verified, by (certificate, issuer) SHA-256: the
     /// links of chains the verifier builds itself (timestamp authorities).
-    links: Lru<[u8; 64], ()>,
+    links: Lru<()>,
 }
 
 /// How many verified links are remembered per cached chain.
@@ -139,7 +140,7 @@ impl ChainCache {
         let capacity = capacity.max(1);
         Self {
             capacity,
-            chains: Mutex::new(Chains::default()),
+            chains: Lru::new(capacity),
             links: Lru::new(capacity.saturating_mul(LINKS_PER_CHAIN)),
         }
     }
@@ -166,90 +167,18 @@ impl ChainCache {
     /// The validated chain whose `x5c` text is exactly `entries`, if cached (marks
     /// it used). Copies nothing: the entries are hashed and compared where they are.
     pub fn get(&self, entries: &[&str]) -> Option<Arc<ParsedChain>> {
-        let hash = entries_hash(entries);
-        let mut chains = self.chains.lock().ok()?;
-        chains.tick += 1;
-        let tick = chains.tick;
-        let slot = chains
-            .buckets
-            .get_mut(&hash)?
-            .iter_mut()
-            .find(|slot| text_holds(&slot.text, entries))?;
-        slot.last_use = tick;
-        Some(Arc::clone(&slot.chain))
+        self.chains
+            .get(entries_hash(entries), |text| text_holds(text, entries))
     }
 
-    /// Remembers a chain that passed validation, evicting the least recently used
-    /// one when full.
+    /// Remembers a chain that passed validation.
     pub fn insert(&self, key: ChainKey, chain: Arc<ParsedChain>) {
-        let Ok(mut chains) = self.chains.lock() else {
-            return;
-        };
-        chains.tick += 1;
-        let tick = chains.tick;
-        if let Some(slot) = chains
-            .buckets
-            .get_mut(&key.hash)
-            .and_then(|b| b.iter_mut().find(|slot| slot.text == key.text))
-        {
-            slot.chain = chain;
-            slot.last_use = tick;
-            return;
-        }
-        if chains.len >= self.capacity {
-            chains.evict_oldest();
-        }
-        chains.buckets.entry(key.hash).or_default().push(Slot {
-            text: key.text,
-            chain,
-            last_use: tick,
-        });
-        chains.len += 1;
+        self.chains.insert(key.hash, key.text, chain);
     }
 
     /// How many chains are cached.
     pub fn len(&self) -> usize {
-        self.chains.lock().map_or(0, |c| c.len)
-    }
-}
-
-/// The cached chains, in buckets by hash (a bucket holds more than one chain only
-/// when two keys' hashes collide).
-#[derive(Debug, Default)]
-struct Chains {
-    buckets: HashMap<u64, Vec<Slot>>,
-    len: usize,
-    tick: u64,
-}
-
-#[derive(Debug)]
-struct Slot {
-    text: Box<[u8]>,
-    chain: Arc<ParsedChain>,
-    last_use: u64,
-}
-
-impl Chains {
-    fn evict_oldest(&mut self) {
-        let oldest = self
-            .buckets
-            .iter()
-            .flat_map(|(hash, bucket)| {
-                bucket
-                    .iter()
-                    .enumerate()
-                    .map(move |(i, s)| (s.last_use, *hash, i))
-            })
-            .min();
-        if let Some((_, hash, i)) = oldest {
-            if let Some(bucket) = self.buckets.get_mut(&hash) {
-                bucket.swap_remove(i);
-                if bucket.is_empty() {
-                    self.buckets.remove(&hash);
-                }
-                self.len -= 1;
-            }
-        }
+        self.chains.len()
     }
 }
 
@@ -271,7 +200,6 @@ impl<'a> Known<'a> {
     }
 
     /// Nothing known: every signature is verified.
-    #[cfg(test)]
     pub fn nothing() -> Self {
         Self {
             store: None,
@@ -291,68 +219,125 @@ impl<'a> Known<'a> {
         let mut key = [0; 64];
         key[..32].copy_from_slice(&cert.sha256);
         key[32..].copy_from_slice(&issuer.sha256);
-        if self.cache.is_some_and(|c| c.links.get(&key).is_some()) {
+        // The SHA-256 prefix of the certificate is already a uniform hash.
+        let hash = u64::from_le_bytes(cert.sha256[..8].try_into().unwrap_or_default());
+        if self
+            .cache
+            .is_some_and(|c| c.links.get(hash, |k| k == key).is_some())
+        {
             return Ok(true);
         }
         let verified = cert.verify_signed_by(issuer);
         if let (Some(cache), Ok(true)) = (self.cache, &verified) {
-            cache.links.insert(key, ());
+            cache.links.insert(hash, Box::new(key), ());
         }
         verified
     }
 }
 
-/// A bounded map that evicts its least recently used entry.
+/// A bounded map from byte strings to values that evicts its least recently used
+/// entry. The caller supplies each key's hash, and a lookup confirms an entry by
+/// comparing its stored key, so a lookup need not build an owned key and equal
+/// hashes never confuse two keys (they share a bucket).
 #[derive(Debug)]
-struct Lru<K, V> {
+struct Lru<V> {
     capacity: usize,
-    inner: Mutex<LruInner<K, V>>,
+    inner: Mutex<LruInner<V>>,
 }
 
 #[derive(Debug)]
-struct LruInner<K, V> {
-    /// Key → value and its last use.
-    entries: HashMap<K, (V, u64)>,
+struct LruInner<V> {
+    buckets: HashMap<u64, Vec<Slot<V>>>,
+    len: usize,
     tick: u64,
 }
 
-impl<K: Hash + Eq + Clone, V: Clone> Lru<K, V> {
+#[derive(Debug)]
+struct Slot<V> {
+    key: Box<[u8]>,
+    value: V,
+    last_use: u64,
+}
+
+impl<V: Clone> Lru<V> {
     fn new(capacity: usize) -> Self {
         Self {
             capacity: capacity.max(1),
             inner: Mutex::new(LruInner {
-                entries: HashMap::new(),
+                buckets: HashMap::new(),
+                len: 0,
                 tick: 0,
             }),
         }
     }
 
-    fn get(&self, key: &K) -> Option<V> {
+    /// The value of the entry with this hash whose key `matches`, marked used.
+    fn get(&self, hash: u64, matches: impl Fn(&[u8]) -> bool) -> Option<V> {
         let mut inner = self.inner.lock().ok()?;
         inner.tick += 1;
         let tick = inner.tick;
-        let (value, last_use) = inner.entries.get_mut(key)?;
-        *last_use = tick;
-        Some(value.clone())
+        let slot = inner
+            .buckets
+            .get_mut(&hash)?
+            .iter_mut()
+            .find(|slot| matches(&slot.key))?;
+        slot.last_use = tick;
+        Some(slot.value.clone())
     }
 
-    fn insert(&self, key: K, value: V) {
+    /// Sets the value of `key`, evicting the least recently used entry when full.
+    fn insert(&self, hash: u64, key: Box<[u8]>, value: V) {
         let Ok(mut inner) = self.inner.lock() else {
             return;
         };
-        if inner.entries.len() >= self.capacity && !inner.entries.contains_key(&key) {
-            if let Some(oldest) = inner
-                .entries
-                .iter()
-                .min_by_key(|(_, (_, t))| *t)
-                .map(|(k, _)| k.clone())
-            {
-                inner.entries.remove(&oldest);
-            }
-        }
         inner.tick += 1;
         let tick = inner.tick;
-        inner.entries.insert(key, (value, tick));
+        if let Some(slot) = inner
+            .buckets
+            .get_mut(&hash)
+            .and_then(|b| b.iter_mut().find(|slot| slot.key == key))
+        {
+            slot.value = value;
+            slot.last_use = tick;
+            return;
+        }
+        if inner.len >= self.capacity {
+            inner.evict_oldest();
+        }
+        inner.buckets.entry(hash).or_default().push(Slot {
+            key,
+            value,
+            last_use: tick,
+        });
+        inner.len += 1;
+    }
+
+    fn len(&self) -> usize {
+        self.inner.lock().map_or(0, |i| i.len)
+    }
+}
+
+impl<V> LruInner<V> {
+    fn evict_oldest(&mut self) {
+        let oldest = self
+            .buckets
+            .iter()
+            .flat_map(|(hash, bucket)| {
+                bucket
+                    .iter()
+                    .enumerate()
+                    .map(move |(i, s)| (s.last_use, *hash, i))
+            })
+            .min();
+        if let Some((_, hash, i)) = oldest {
+            if let Some(bucket) = self.buckets.get_mut(&hash) {
+                bucket.swap_remove(i);
+                if bucket.is_empty() {
+                    self.buckets.remove(&hash);
+                }
+                self.len -= 1;
+            }
+        }
     }
 }
 

@@ -351,7 +351,7 @@ impl Verifier {
                 ),
             ));
         }
-        let (envelope, raw, chain, unvalidated) =
+        let (envelope, raw, chain, source) =
             parse_structure(request.envelope, &self.limits, self.cache.as_deref())?;
         check_key(&chain.certs[0], raw.alg)?;
         check_signature(&envelope, &chain, raw.alg)?;
@@ -361,7 +361,7 @@ impl Verifier {
         let target = payload::parse(&envelope.payload, &self.limits)?;
         facts.signed_artifact = Some(target.clone());
         run.facts = Some(facts);
-        if let Some(key) = unvalidated {
+        if let Source::Envelope(key) = source {
             self.validate_chain(&chain, key)?;
         }
         let aws_facts = if header.verification_plugin.as_deref() == Some(aws::PLUGIN_NAME) {
@@ -391,9 +391,14 @@ impl Verifier {
         })
     }
 
+    /// What this verifier already verified: its store's roots, its cached links.
+    fn known(&self) -> Known<'_> {
+        Known::new(&self.store, self.cache.as_deref())
+    }
+
     /// Validates a chain the cache did not hold; remembers it if it passes.
     fn validate_chain(&self, chain: &Arc<ParsedChain>, key: Option<ChainKey>) -> Result<(), Error> {
-        chain::validate_code_signing(&chain.certs, &|c| self.store.is_verified_root(c))?;
+        chain::validate_code_signing(&chain.certs, &self.known())?;
         if let (Some(cache), Some(key)) = (&self.cache, key) {
             cache.insert(key, Arc::clone(chain));
         }
@@ -506,7 +511,7 @@ impl Verifier {
             token.as_ref().map_err(Error::clone)?,
             &integral.envelope.signature,
             &roots,
-            &Known::new(&self.store, self.cache.as_deref()),
+            &self.known(),
         )?;
         within_all(chain, stamp.lower, stamp.upper, |cert, _| {
             if stamp.lower < cert.not_before {
@@ -561,20 +566,26 @@ fn within_all(
     Ok(())
 }
 
-/// A chain that still needs validation, with its cache key (if a cache is in use).
-type Unvalidated = Option<Option<ChainKey>>;
+/// Where a parsed chain comes from.
+enum Source {
+    /// The chain cache: already validated.
+    Cache,
+    /// The envelope: still to be validated, then cached under this key (when the
+    /// verifier has a cache).
+    Envelope(Option<ChainKey>),
+}
 
 /// Envelope syntax, protected header stage 1 and every certificate parsed (or the
-/// chain found in the cache, already validated: then the last element is `None`).
+/// chain found in the cache).
 fn parse_structure(
     bytes: &[u8],
     limits: &Limits,
     cache: Option<&ChainCache>,
-) -> Result<(Envelope, header::RawHeader, Arc<ParsedChain>, Unvalidated), Error> {
+) -> Result<(Envelope, header::RawHeader, Arc<ParsedChain>, Source), Error> {
     let (envelope, x5c) = envelope::parse(bytes, limits, cache)?;
     let raw = header::parse_raw(&envelope.protected, limits)?;
     let (certificates, key) = match x5c {
-        X5c::Cached(chain) => return Ok((envelope, raw, chain, None)),
+        X5c::Cached(chain) => return Ok((envelope, raw, chain, Source::Cache)),
         X5c::Der { certificates, key } => (certificates, key),
     };
     let mut chain = Vec::with_capacity(certificates.len());
@@ -592,7 +603,12 @@ fn parse_structure(
         }
         chain.push(Cert::parse(der, &format!("certificate {} of x5c", i + 1))?);
     }
-    Ok((envelope, raw, Arc::new(ParsedChain::new(chain)), Some(key)))
+    Ok((
+        envelope,
+        raw,
+        Arc::new(ParsedChain::new(chain)),
+        Source::Envelope(key),
+    ))
 }
 
 /// The signing key must be one of the six key specs and match `alg`.
@@ -696,7 +712,7 @@ pub fn inspect(envelope_bytes: &[u8]) -> Result<SignatureFacts, Error> {
     let (envelope, raw, chain, _) = parse_structure(envelope_bytes, &limits, None)?;
     check_key(&chain.certs[0], raw.alg)?;
     let header = header::validate(&raw)?;
-    chain::validate_code_signing(&chain.certs, &|_| false)?;
+    chain::validate_code_signing(&chain.certs, &Known::nothing())?;
     let target = payload::parse(&envelope.payload, &limits)?;
     let token = envelope.timestamp.as_deref().map(timestamp::parse);
     let mut facts = facts(&envelope, &header, &chain, token.as_ref(), Some(target));
