@@ -201,6 +201,9 @@ fn summary(kinds: &[Kind]) {
         );
     }
 
+    if std::env::var_os("NV_BENCH_NO_THROUGHPUT").is_some() {
+        return;
+    }
     println!("\nthroughput of one shared verifier, verifications/s (median of 3 runs of 2 s)");
     println!(
         "{:<22} {:<6} {:>10} {:>10} {:>8}",

@@ -177,7 +177,7 @@ pub(crate) fn signature_facts(header: &ProtectedHeader, chain: &[Cert]) -> AwsSi
 pub(crate) fn certificate_hashes(chain: &[Cert]) -> Vec<String> {
     let hashes: Vec<String> = chain
         .iter()
-        .map(|c| crypto::hex(&crypto::digest(Hash::Sha384, &c.tbs)))
+        .map(|c| crypto::hex(&crypto::digest(Hash::Sha384, c.tbs())))
         .collect();
     (0..hashes.len())
         .map(|i| format!("{}{}", hashes[i], hashes.get(i + 1).unwrap_or(&hashes[i])))

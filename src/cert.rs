@@ -5,6 +5,7 @@ use const_oid::db::{rfc5280, rfc5912};
 use const_oid::ObjectIdentifier;
 use der::asn1::UintRef;
 use der::{Decode, Reader, SliceReader};
+use std::ops::Range;
 use x509_cert::ext::pkix::name::{DistributionPointName, GeneralName};
 use x509_cert::ext::pkix::{
     AuthorityInfoAccessSyntax, BasicConstraints, CrlDistributionPoints, ExtendedKeyUsage, KeyUsage,
@@ -47,15 +48,12 @@ pub(crate) struct Ext<T> {
 #[derive(Debug, Clone)]
 pub(crate) struct Cert {
     pub der: Vec<u8>,
-    pub tbs: Vec<u8>,
-    pub subject_raw: Vec<u8>,
-    pub issuer_raw: Vec<u8>,
+    /// Where the parts below are in `der` (they are read from it, not copied).
+    parts: Parts,
     pub subject: x509_cert::name::Name,
     pub issuer: x509_cert::name::Name,
     pub key: KeyKind,
-    pub key_bits: Vec<u8>,
     sig_alg: x509_cert::spki::AlgorithmIdentifierOwned,
-    signature: Vec<u8>,
     pub not_before: Time,
     pub not_after: Time,
     pub basic_constraints: Option<Ext<BasicConstraints>>,
@@ -64,8 +62,6 @@ pub(crate) struct Cert {
     pub ocsp_urls: Vec<String>,
     pub crl_urls: Vec<String>,
     pub sha256: [u8; 32],
-    /// The serial number's content octets, as encoded.
-    pub serial: Vec<u8>,
     /// Every extension, in certificate order.
     pub extensions: Vec<x509_cert::ext::Extension>,
 }
@@ -148,18 +144,26 @@ impl Cert {
             signature_algorithm,
             signature,
         } = parsed;
-        let tbs = original_tbs(der).ok_or_else(|| bad("cannot locate tbsCertificate".into()))?;
-        let (issuer_raw, subject_raw) =
-            raw_names(tbs).ok_or_else(|| bad("cannot locate the issuer and subject".into()))?;
+        let parts = Parts::locate(der)
+            .ok_or_else(|| bad("cannot locate the parts of the certificate".into()))?;
         let spki = &tbs_cert.subject_public_key_info;
         let key_bits = spki
             .subject_public_key
             .as_bytes()
-            .ok_or_else(|| bad("public key BIT STRING has unused bits".into()))?
-            .to_vec();
+            .ok_or_else(|| bad("public key BIT STRING has unused bits".into()))?;
+        let signature = signature
+            .as_bytes()
+            .ok_or_else(|| bad("signature BIT STRING has unused bits".into()))?;
+        // The located parts are the ones x509-cert decoded (it decoded this DER).
+        if der.get(parts.key_bits.clone()) != Some(key_bits)
+            || der.get(parts.signature.clone()) != Some(signature)
+            || der.get(parts.serial.clone()) != Some(tbs_cert.serial_number.as_bytes())
+        {
+            return Err(bad("its parts cannot be located".into()));
+        }
         let key = match spki.algorithm.oid {
             RSA_ENCRYPTION => {
-                let rsa = RsaPublicKey::from_der(&key_bits)
+                let rsa = RsaPublicKey::from_der(key_bits)
                     .map_err(|e| bad(format!("RSA public key: {e}")))?;
                 let m = rsa.modulus.as_bytes();
                 let bits = m
@@ -183,10 +187,6 @@ impl Cert {
             }
             other => KeyKind::Other(oid_name(&other)),
         };
-        let signature = signature
-            .as_bytes()
-            .ok_or_else(|| bad("signature BIT STRING has unused bits".into()))?
-            .to_vec();
 
         let extensions = tbs_cert.extensions.unwrap_or_default();
         let mut basic_constraints = None;
@@ -259,15 +259,11 @@ impl Cert {
         sha256.copy_from_slice(&crypto::digest(Hash::Sha256, der));
         Ok(Cert {
             der: der.to_vec(),
-            tbs: tbs.to_vec(),
-            subject_raw: subject_raw.to_vec(),
-            issuer_raw: issuer_raw.to_vec(),
+            parts,
             subject: tbs_cert.subject,
             issuer: tbs_cert.issuer,
             key,
-            key_bits,
             sig_alg: signature_algorithm,
-            signature,
             not_before: Time::from_der(&tbs_cert.validity.not_before),
             not_after: Time::from_der(&tbs_cert.validity.not_after),
             basic_constraints,
@@ -276,14 +272,43 @@ impl Cert {
             ocsp_urls,
             crl_urls,
             sha256,
-            serial: tbs_cert.serial_number.as_bytes().to_vec(),
             extensions,
         })
     }
 
+    /// The exact bytes of the tbsCertificate (what the issuer signed).
+    pub(crate) fn tbs(&self) -> &[u8] {
+        &self.der[self.parts.tbs.clone()]
+    }
+
+    /// The exact bytes of the subject name (Go compares these when it links
+    /// certificates).
+    pub(crate) fn subject_raw(&self) -> &[u8] {
+        &self.der[self.parts.subject.clone()]
+    }
+
+    /// The exact bytes of the issuer name.
+    pub(crate) fn issuer_raw(&self) -> &[u8] {
+        &self.der[self.parts.issuer.clone()]
+    }
+
+    /// The subjectPublicKey BIT STRING's bytes (a DER RSAPublicKey or an EC point).
+    pub(crate) fn key_bits(&self) -> &[u8] {
+        &self.der[self.parts.key_bits.clone()]
+    }
+
+    /// The serial number's content octets, as encoded.
+    pub(crate) fn serial(&self) -> &[u8] {
+        &self.der[self.parts.serial.clone()]
+    }
+
+    fn signature(&self) -> &[u8] {
+        &self.der[self.parts.signature.clone()]
+    }
+
     /// Whether the raw subject equals the raw issuer.
     pub(crate) fn is_self_issued(&self) -> bool {
-        self.subject_raw == self.issuer_raw
+        self.subject_raw() == self.issuer_raw()
     }
 
     /// Whether Basic Constraints says cA=true.
@@ -305,9 +330,9 @@ impl Cert {
         let scheme = self.signature_scheme(&issuer.key)?;
         Ok(crypto::verify(
             scheme,
-            &issuer.key_bits,
-            &self.tbs,
-            &self.signature,
+            issuer.key_bits(),
+            self.tbs(),
+            self.signature(),
         ))
     }
 
@@ -344,20 +369,70 @@ pub(crate) fn original_tbs(der: &[u8]) -> Option<&[u8]> {
     reader.tlv_bytes().ok()
 }
 
-/// The exact bytes of the issuer and subject names in a certificate's
-/// tbsCertificate (Go compares these raw bytes when it links certificates).
-fn raw_names(tbs: &[u8]) -> Option<(&[u8], &[u8])> {
-    let mut reader = SliceReader::new(tbs).ok()?;
-    let _sequence: der::Header = reader.decode().ok()?;
-    if reader.peek_byte() == Some(0xA0) {
-        reader.tlv_bytes().ok()?; // [0] version
+/// Where a certificate's parts are in its DER, as byte ranges.
+#[derive(Debug, Clone)]
+struct Parts {
+    tbs: Range<usize>,
+    serial: Range<usize>,
+    issuer: Range<usize>,
+    subject: Range<usize>,
+    /// The subjectPublicKey BIT STRING's content after its unused-bits octet.
+    key_bits: Range<usize>,
+    /// The signature BIT STRING's content after its unused-bits octet.
+    signature: Range<usize>,
+}
+
+impl Parts {
+    /// Walks the TLVs of a certificate x509-cert has decoded (so every length is
+    /// sound): Certificate ::= SEQUENCE { tbsCertificate, signatureAlgorithm,
+    /// signature }, tbsCertificate ::= SEQUENCE { [0] version OPTIONAL,
+    /// serialNumber, signature, issuer, validity, subject, subjectPublicKeyInfo, … }.
+    fn locate(der: &[u8]) -> Option<Self> {
+        let at = |part: &[u8]| {
+            let start = (part.as_ptr() as usize).checked_sub(der.as_ptr() as usize)?;
+            (start + part.len() <= der.len()).then_some(start..start + part.len())
+        };
+        let mut outer = SliceReader::new(der).ok()?;
+        let _certificate: der::Header = outer.decode().ok()?;
+        let tbs = outer.tlv_bytes().ok()?;
+        outer.tlv_bytes().ok()?; // signatureAlgorithm
+        let signature = bit_string_bytes(outer.tlv_bytes().ok()?)?;
+
+        let mut reader = SliceReader::new(tbs).ok()?;
+        let _sequence: der::Header = reader.decode().ok()?;
+        if reader.peek_byte() == Some(0xA0) {
+            reader.tlv_bytes().ok()?; // [0] version
+        }
+        let serial = value_bytes(reader.tlv_bytes().ok()?)?;
+        reader.tlv_bytes().ok()?; // signature
+        let issuer = reader.tlv_bytes().ok()?;
+        reader.tlv_bytes().ok()?; // validity
+        let subject = reader.tlv_bytes().ok()?;
+        let spki = value_bytes(reader.tlv_bytes().ok()?)?;
+        let mut spki = SliceReader::new(spki).ok()?;
+        spki.tlv_bytes().ok()?; // algorithm
+        let key_bits = bit_string_bytes(spki.tlv_bytes().ok()?)?;
+        Some(Parts {
+            tbs: at(tbs)?,
+            serial: at(serial)?,
+            issuer: at(issuer)?,
+            subject: at(subject)?,
+            key_bits: at(key_bits)?,
+            signature: at(signature)?,
+        })
     }
-    reader.tlv_bytes().ok()?; // serialNumber
-    reader.tlv_bytes().ok()?; // signature
-    let issuer = reader.tlv_bytes().ok()?;
-    reader.tlv_bytes().ok()?; // validity
-    let subject = reader.tlv_bytes().ok()?;
-    Some((issuer, subject))
+}
+
+/// The content octets of one TLV.
+fn value_bytes(tlv: &[u8]) -> Option<&[u8]> {
+    let mut reader = SliceReader::new(tlv).ok()?;
+    let header: der::Header = reader.decode().ok()?;
+    reader.read_slice(header.length).ok()
+}
+
+/// The bytes of a BIT STRING TLV after its unused-bits octet.
+fn bit_string_bytes(tlv: &[u8]) -> Option<&[u8]> {
+    value_bytes(tlv)?.get(1..)
 }
 
 /// Decodes PEM blocks of type CERTIFICATE, or DER certificates back to back, from
@@ -447,8 +522,13 @@ mod tests {
                     let Ok(cert) = Cert::parse(&der, "fixture") else {
                         continue;
                     };
-                    assert_eq!(cert.subject_raw, cert.subject.to_der().unwrap(), "{path:?}");
-                    assert_eq!(cert.issuer_raw, cert.issuer.to_der().unwrap(), "{path:?}");
+                    assert_eq!(
+                        cert.subject_raw(),
+                        cert.subject.to_der().unwrap(),
+                        "{path:?}"
+                    );
+                    assert_eq!(cert.issuer_raw(), cert.issuer.to_der().unwrap(), "{path:?}");
+                    assert_eq!(cert.tbs(), original_tbs(&der).unwrap(), "{path:?}");
                     seen += 1;
                 }
             }

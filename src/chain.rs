@@ -55,7 +55,7 @@ pub(crate) fn validate_code_signing(chain: &[Cert], known: &Known<'_>) -> Result
                 )
             });
         }
-        if cert.issuer_raw != issuer.subject_raw {
+        if cert.issuer_raw() != issuer.subject_raw() {
             return Err(err(
                 ErrorCode::ChainLinkBroken,
                 format!(

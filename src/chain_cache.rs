@@ -112,10 +112,10 @@ impl ParsedChain {
         };
         match self
             .leaf_key
-            .get_or_init(|| PreparedKey::new(scheme, &leaf.key_bits))
+            .get_or_init(|| PreparedKey::new(scheme, leaf.key_bits()))
         {
             Some(key) if key.scheme() == scheme => key.verify(message, signature),
-            _ => crypto::verify(scheme, &leaf.key_bits, message, signature),
+            _ => crypto::verify(scheme, leaf.key_bits(), message, signature),
         }
     }
 }

@@ -194,7 +194,7 @@ pub(crate) fn status(
 ) -> CertStatus {
     let bases: Vec<&Crl> = crls
         .iter()
-        .filter(|c| c.delta_base.is_none() && c.issuer_raw == cert.issuer_raw)
+        .filter(|c| c.delta_base.is_none() && c.issuer_raw == cert.issuer_raw())
         .collect();
     if bases.is_empty() {
         return CertStatus::Unknown("no CRL from its issuer was supplied".into());
@@ -278,7 +278,7 @@ fn entry_status(
         .iter()
         .chain(delta.map_or(&[][..], Crl::entries))
     {
-        if entry.serial_number.as_bytes() != cert.serial {
+        if entry.serial_number.as_bytes() != cert.serial() {
             continue;
         }
         let mut reason = CrlReason::Unspecified;

@@ -3,9 +3,9 @@
 
 use std::sync::Arc;
 
-use base64ct::{Base64, Base64UrlUnpadded, Encoding};
 use serde_json::Value;
 
+use crate::b64;
 use crate::chain_cache::{ChainCache, ChainKey, ParsedChain};
 use crate::error::{err, Error, ErrorCode};
 use crate::json;
@@ -164,7 +164,7 @@ pub(crate) fn parse(
 
     let timestamp = match header.get(TIMESTAMP_SIGNATURE) {
         None => None,
-        Some(Value::String(text)) => Some(Base64::decode_vec(text).map_err(|_| {
+        Some(Value::String(text)) => Some(b64::standard(text).ok_or_else(|| {
             err(
                 ErrorCode::TimestampSignatureInvalid,
                 "the timestamp countersignature is not standard base64 with padding",
@@ -216,7 +216,7 @@ fn decode_x5c(entries: &[Value], limits: &Limits) -> Result<Vec<Vec<u8>>, Error>
                 ),
             ));
         }
-        let der = Base64::decode_vec(text).map_err(|_| {
+        let der = b64::standard(text).ok_or_else(|| {
             err(
                 ErrorCode::CertificateInvalid,
                 format!("x5c entry {} is not standard base64 with padding (no whitespace, no URL alphabet)", i + 1),
@@ -246,7 +246,7 @@ fn b64url_member(top: &serde_json::Map<String, Value>, name: &str) -> Result<Str
 }
 
 fn decode_url(text: &str, name: &str) -> Result<Vec<u8>, Error> {
-    Base64UrlUnpadded::decode_vec(text).map_err(|_| {
+    b64::url(text).ok_or_else(|| {
         err(
             ErrorCode::EnvelopeMemberInvalid,
             format!("the envelope's \"{name}\" is not base64url without padding"),
@@ -267,8 +267,9 @@ fn trim_ascii(bytes: &[u8]) -> &[u8] {
 }
 
 fn looks_compact(bytes: &[u8]) -> bool {
-    bytes.iter().filter(|b| **b == b'.').count() == 2
-        && bytes
-            .iter()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+    // The character test first: it stops at the `{` of every JSON envelope.
+    bytes
+        .iter()
+        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+        && bytes.iter().filter(|b| **b == b'.').count() == 2
 }

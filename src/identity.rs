@@ -7,6 +7,7 @@
 //! identity is a subset of the result. Both halves are reproduced here so that the
 //! same leaves match (and fail) as with notation.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use der::asn1::Any;
@@ -330,7 +331,7 @@ struct GoAttribute {
 /// the certificate is DER-encoded.
 pub(crate) fn render_go(name: &Name) -> String {
     let mut extra: Vec<GoAttribute> = Vec::new();
-    let mut fields: [Vec<Vec<u8>>; 9] = Default::default();
+    let mut fields: [Vec<Cow<'_, [u8]>>; 9] = Default::default();
     for rdn in &name.0 {
         for atv in rdn.0.iter() {
             let value = go_string(&atv.value);
@@ -338,39 +339,51 @@ pub(crate) fn render_go(name: &Name) -> String {
                 (Some(index), Some(text)) => {
                     let (_, short) = GO_NAMED_TYPES[index];
                     if short == "CN" || short == "SERIALNUMBER" {
-                        fields[index] = vec![text];
-                    } else {
-                        fields[index].push(text);
+                        fields[index].clear();
                     }
+                    fields[index].push(text);
                 }
                 (_, value) => extra.push(GoAttribute {
                     oid: atv.oid,
-                    value: value.map_or_else(|| GoValue::Der(any_der(&atv.value)), GoValue::Str),
+                    value: value.map_or_else(
+                        || GoValue::Der(any_der(&atv.value)),
+                        |text| GoValue::Str(text.into_owned()),
+                    ),
                 }),
             }
         }
     }
 
-    let mut rdns: Vec<Vec<String>> = extra.iter().map(|a| vec![render_extra(a)]).collect();
-    for (index, values) in fields.iter().enumerate() {
+    // The RDNs are the extra attributes, then the named fields in order; Go prints
+    // them in reverse, joined by ",", the values of one RDN joined by "+".
+    let mut out = String::new();
+    let next_rdn = |out: &mut String| {
+        if !out.is_empty() {
+            out.push(',');
+        }
+    };
+    for (index, values) in fields.iter().enumerate().rev() {
         let (_, short) = GO_NAMED_TYPES[index];
         let single = short == "CN" || short == "SERIALNUMBER";
         // Go drops an empty CN or SERIALNUMBER but keeps empty values of list fields.
         if values.is_empty() || (single && values[0].is_empty()) {
             continue;
         }
-        rdns.push(
-            values
-                .iter()
-                .map(|v| format!("{short}={}", go_escape(v)))
-                .collect(),
-        );
+        next_rdn(&mut out);
+        for (k, value) in values.iter().enumerate() {
+            if k > 0 {
+                out.push('+');
+            }
+            out.push_str(short);
+            out.push('=');
+            go_escape_into(&mut out, value);
+        }
     }
-    rdns.iter()
-        .rev()
-        .map(|rdn| rdn.join("+"))
-        .collect::<Vec<_>>()
-        .join(",")
+    for attribute in extra.iter().rev() {
+        next_rdn(&mut out);
+        out.push_str(&render_extra(attribute));
+    }
+    out
 }
 
 /// `OID=#hex` with the DER Go's `asn1.Marshal` produces for the value, or
@@ -396,7 +409,7 @@ fn render_extra(attribute: &GoAttribute) -> String {
 
 /// The value as Go's x509 parser returns it (`parseASN1String`), or `None` when Go
 /// would refuse the certificate.
-fn go_string(value: &Any) -> Option<Vec<u8>> {
+fn go_string(value: &Any) -> Option<Cow<'_, [u8]>> {
     let bytes = value.value();
     match value.tag() {
         Tag::PrintableString
@@ -404,14 +417,14 @@ fn go_string(value: &Any) -> Option<Vec<u8>> {
                 .iter()
                 .all(|&b| is_printable(b) || b == b'*' || b == b'&') =>
         {
-            Some(bytes.to_vec())
+            Some(Cow::Borrowed(bytes))
         }
-        Tag::Utf8String if std::str::from_utf8(bytes).is_ok() => Some(bytes.to_vec()),
-        Tag::Ia5String if bytes.is_ascii() => Some(bytes.to_vec()),
+        Tag::Utf8String if std::str::from_utf8(bytes).is_ok() => Some(Cow::Borrowed(bytes)),
+        Tag::Ia5String if bytes.is_ascii() => Some(Cow::Borrowed(bytes)),
         Tag::NumericString if bytes.iter().all(|&b| b.is_ascii_digit() || b == b' ') => {
-            Some(bytes.to_vec())
+            Some(Cow::Borrowed(bytes))
         }
-        Tag::TeletexString => Some(bytes.to_vec()),
+        Tag::TeletexString => Some(Cow::Borrowed(bytes)),
         Tag::BmpString if bytes.len() % 2 == 0 => {
             let bytes = bytes.strip_suffix(&[0, 0]).unwrap_or(bytes);
             let units = bytes
@@ -420,7 +433,7 @@ fn go_string(value: &Any) -> Option<Vec<u8>> {
             let text: String = char::decode_utf16(units)
                 .map(|c| c.unwrap_or(char::REPLACEMENT_CHARACTER))
                 .collect();
-            Some(text.into_bytes())
+            Some(Cow::Owned(text.into_bytes()))
         }
         _ => None,
     }
@@ -440,8 +453,14 @@ fn is_printable(b: u8) -> bool {
 /// as Go's `range` over a string does.
 fn go_escape(value: &[u8]) -> String {
     let mut out = String::with_capacity(value.len());
+    go_escape_into(&mut out, value);
+    out
+}
+
+/// [`go_escape`] appending to `out`.
+fn go_escape_into(out: &mut String, value: &[u8]) {
     let last = value.len().saturating_sub(1);
-    for (k, c) in go_chars(value) {
+    let mut push = |k: usize, c: char| {
         let escape = match c {
             ',' | '+' | '"' | '\\' | '<' | '>' | ';' => true,
             ' ' => k == 0 || k == last,
@@ -452,8 +471,11 @@ fn go_escape(value: &[u8]) -> String {
             out.push('\\');
         }
         out.push(c);
+    };
+    match std::str::from_utf8(value) {
+        Ok(text) => text.char_indices().for_each(|(k, c)| push(k, c)),
+        Err(_) => go_chars(value).into_iter().for_each(|(k, c)| push(k, c)),
     }
-    out
 }
 
 /// Decodes bytes the way Go's `for k, c := range s` does: byte offset and char, one

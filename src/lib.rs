@@ -53,6 +53,7 @@
 
 mod alg;
 pub mod aws;
+mod b64;
 mod cert;
 mod chain;
 mod chain_cache;

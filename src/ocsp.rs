@@ -101,7 +101,7 @@ impl Basic {
                 .is_some_and(|e| e.value.contains(&eku::OCSP_SIGNING))
                 && now >= r.not_before
                 && now <= r.not_after
-                && r.issuer_raw == issuer.subject_raw
+                && r.issuer_raw() == issuer.subject_raw()
                 && r.verify_signed_by(issuer) == Ok(true)
                 && signed_data::verify(alg, None, r, &self.tbs, signature) == Ok(true)
         });
@@ -118,13 +118,13 @@ impl Basic {
 /// issuer's signature on the response binds it to the issuer.
 fn names(single: &SingleResponse, cert: &Cert, issuer: &Cert) -> bool {
     let id = &single.cert_id;
-    if id.serial_number.as_bytes() != cert.serial {
+    if id.serial_number.as_bytes() != cert.serial() {
         return false;
     }
     match hash_from_oid(&id.hash_algorithm.oid) {
         Some(hash) => {
-            crypto::digest(hash, &issuer.subject_raw) == id.issuer_name_hash.as_bytes()
-                && crypto::digest(hash, &issuer.key_bits) == id.issuer_key_hash.as_bytes()
+            crypto::digest(hash, issuer.subject_raw()) == id.issuer_name_hash.as_bytes()
+                && crypto::digest(hash, issuer.key_bits()) == id.issuer_key_hash.as_bytes()
         }
         None => true,
     }

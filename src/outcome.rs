@@ -160,7 +160,7 @@ impl CertificateFacts {
                     subjects[i].clone()
                 } else {
                     match certs.get(i + 1) {
-                        Some(next) if next.subject_raw == cert.issuer_raw => {
+                        Some(next) if next.subject_raw() == cert.issuer_raw() => {
                             subjects[i + 1].clone()
                         }
                         _ => identity::render_go(&cert.issuer),

@@ -85,7 +85,12 @@ pub(crate) fn verify(
     signature: &[u8],
 ) -> Result<bool, String> {
     let scheme = scheme(sig_alg, digest_alg, &signer.key)?;
-    Ok(crypto::verify(scheme, &signer.key_bits, message, signature))
+    Ok(crypto::verify(
+        scheme,
+        signer.key_bits(),
+        message,
+        signature,
+    ))
 }
 
 #[cfg(test)]

@@ -313,7 +313,7 @@ pub(crate) fn facts(parsed: &Token) -> Result<TimestampFacts, Error> {
     if let Some(mut current) = signer {
         ordered.push(current);
         while let Some(issuer) = parsed.certificates.iter().find(|c| {
-            c.subject_raw == current.issuer_raw && !ordered.iter().any(|o| o.der == c.der)
+            c.subject_raw() == current.issuer_raw() && !ordered.iter().any(|o| o.der == c.der)
         }) {
             ordered.push(issuer);
             current = issuer;
@@ -512,7 +512,7 @@ fn signer_by_sid<'a>(certificates: &'a [Cert], signer_info: &SignerInfo) -> Opti
     let issuer = id.issuer.to_der().ok()?;
     certificates
         .iter()
-        .find(|c| c.issuer_raw == issuer && c.serial == id.serial_number.as_bytes())
+        .find(|c| c.issuer_raw() == issuer && c.serial() == id.serial_number.as_bytes())
 }
 
 /// The certificate the signingCertificateV2 attribute names, checked against its
@@ -548,7 +548,7 @@ fn signing_certificate<'a>(token: &'a Token, signer_info: &SignerInfo) -> Result
                 })
                 .ok_or_else(|| bad("its issuerSerial has no issuer name"))?;
             token.certificates.iter().find(|c| {
-                c.issuer_raw == issuer && c.serial == issuer_serial.serial_number.as_bytes()
+                c.issuer_raw() == issuer && c.serial() == issuer_serial.serial_number.as_bytes()
             })
         }
         None => signer_by_sid(&token.certificates, signer_info),

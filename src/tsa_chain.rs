@@ -95,7 +95,10 @@ impl<'a> Search<'a> {
     fn extend(&mut self, path: &mut Vec<&'a Cert>) -> Option<Vec<Cert>> {
         let current = *path.last()?;
         let roots = self.roots;
-        for root in roots.iter().filter(|r| r.subject_raw == current.issuer_raw) {
+        for root in roots
+            .iter()
+            .filter(|r| r.subject_raw() == current.issuer_raw())
+        {
             if self.issues(root, current) && self.usable_ca(root, path.len() - 1) {
                 let mut chain: Vec<Cert> = path.iter().map(|c| (*c).clone()).collect();
                 chain.push((**root).clone());
@@ -114,7 +117,7 @@ impl<'a> Search<'a> {
         let intermediates = self.intermediates;
         for candidate in intermediates
             .iter()
-            .filter(|c| c.subject_raw == current.issuer_raw)
+            .filter(|c| c.subject_raw() == current.issuer_raw())
         {
             if path.iter().any(|p| p.der == candidate.der) {
                 continue;
