@@ -126,8 +126,9 @@ pub(crate) struct ChainCache {
     capacity: usize,
     /// Validated chains by their key's text.
     chains: Lru<Arc<ParsedChain>>,
-    /// Certificate signatures that verified, by (certificate, issuer) SHA-256: the
-    /// links of chains the verifier builds itself (timestamp authorities).
+    /// Signatures that verified, by (signed object, signer certificate) SHA-256:
+    /// the links of chains the verifier builds itself (timestamp authorities), and
+    /// CRLs and OCSP responses signed by a certificate's issuer or responder.
     links: Lru<()>,
 }
 
@@ -216,18 +217,33 @@ impl<'a> Known<'a> {
     /// [`Cert::verify_signed_by`], answered from the cache when this exact link
     /// verified before; only links that verify are remembered.
     pub fn link(&self, cert: &Cert, issuer: &Cert) -> Result<bool, String> {
+        self.signed(&cert.sha256, issuer, || cert.verify_signed_by(issuer))
+    }
+
+    /// `verify`'s answer to whether the signed object (a certificate, CRL or OCSP
+    /// response) whose DER has the SHA-256 `object` carries a valid signature by
+    /// `signer`'s key, answered from the cache when that exact pair verified
+    /// before. The object's bytes fix its signed part, signature and algorithm, so
+    /// the answer cannot change; only signatures that verify are remembered, and
+    /// nothing time-dependent is.
+    pub fn signed(
+        &self,
+        object: &[u8; 32],
+        signer: &Cert,
+        verify: impl FnOnce() -> Result<bool, String>,
+    ) -> Result<bool, String> {
         let mut key = [0; 64];
-        key[..32].copy_from_slice(&cert.sha256);
-        key[32..].copy_from_slice(&issuer.sha256);
-        // The SHA-256 prefix of the certificate is already a uniform hash.
-        let hash = u64::from_le_bytes(cert.sha256[..8].try_into().unwrap_or_default());
+        key[..32].copy_from_slice(object);
+        key[32..].copy_from_slice(&signer.sha256);
+        // The SHA-256 prefix of the object is already a uniform hash.
+        let hash = u64::from_le_bytes(object[..8].try_into().unwrap_or_default());
         if self
             .cache
             .is_some_and(|c| c.links.get(hash, |k| k == key).is_some())
         {
             return Ok(true);
         }
-        let verified = cert.verify_signed_by(issuer);
+        let verified = verify();
         if let (Some(cache), Ok(true)) = (self.cache, &verified) {
             cache.links.insert(hash, Box::new(key), ());
         }

@@ -12,6 +12,8 @@ use x509_cert::ext::pkix::{CrlReason, KeyUsages};
 use x509_cert::ext::Extension;
 
 use crate::cert::{oid_name, original_tbs, Cert};
+use crate::chain_cache::Known;
+use crate::crypto::{self, Hash};
 use crate::revocation::CertStatus;
 use crate::signed_data;
 use crate::time::Time;
@@ -21,6 +23,8 @@ pub const MAX_CRL_BYTES: usize = 32 * 1024 * 1024;
 
 /// A parsed CRL.
 pub(crate) struct Crl {
+    /// SHA-256 of the DER (names a verified signature in the chain cache).
+    sha256: [u8; 32],
     tbs: Vec<u8>,
     list: CertificateList,
     issuer_raw: Vec<u8>,
@@ -50,7 +54,10 @@ impl Crl {
             .to_vec();
         let issuer_raw =
             der::Encode::to_der(&list.tbs_cert_list.issuer).map_err(|e| e.to_string())?;
+        let mut sha256 = [0; 32];
+        sha256.copy_from_slice(&crypto::digest(Hash::Sha256, der));
         let mut crl = Crl {
+            sha256,
             tbs,
             issuer_raw,
             number: None,
@@ -74,7 +81,7 @@ impl Crl {
     }
 
     /// Signature by `issuer`, freshness at `now`, no unknown critical extension.
-    fn validate(&self, issuer: &Cert, now: Time) -> Result<(), String> {
+    fn validate(&self, issuer: &Cert, now: Time, known: &Known<'_>) -> Result<(), String> {
         let kind = if self.delta_base.is_some() {
             "delta CRL"
         } else {
@@ -92,13 +99,15 @@ impl Crl {
             .signature
             .as_bytes()
             .ok_or_else(|| format!("the {kind}'s signature BIT STRING has unused bits"))?;
-        match signed_data::verify(
-            &self.list.signature_algorithm,
-            None,
-            issuer,
-            &self.tbs,
-            signature,
-        ) {
+        match known.signed(&self.sha256, issuer, || {
+            signed_data::verify(
+                &self.list.signature_algorithm,
+                None,
+                issuer,
+                &self.tbs,
+                signature,
+            )
+        }) {
             Ok(true) => {}
             Ok(false) => {
                 return Err(format!(
@@ -191,6 +200,7 @@ pub(crate) fn status(
     crls: &[Crl],
     now: Time,
     signing_time: Option<Time>,
+    known: &Known<'_>,
 ) -> CertStatus {
     let bases: Vec<&Crl> = crls
         .iter()
@@ -202,7 +212,7 @@ pub(crate) fn status(
     let mut good = false;
     let mut first_error = None;
     for base in bases {
-        match check_with_base(cert, issuer, base, crls, now, signing_time) {
+        match check_with_base(cert, issuer, base, crls, now, signing_time, known) {
             Ok(CertStatus::Revoked(why)) => return CertStatus::Revoked(why),
             Ok(_) => good = true,
             Err(why) => {
@@ -223,8 +233,9 @@ fn check_with_base(
     crls: &[Crl],
     now: Time,
     signing_time: Option<Time>,
+    known: &Known<'_>,
 ) -> Result<CertStatus, String> {
-    base.validate(issuer, now)?;
+    base.validate(issuer, now, known)?;
     let cert_points_to_delta = cert
         .extensions
         .iter()
@@ -249,7 +260,7 @@ fn check_with_base(
                         .into();
                 continue;
             }
-            match delta.validate(issuer, now) {
+            match delta.validate(issuer, now, known) {
                 Ok(()) => {
                     found = Some(delta);
                     break;
@@ -413,13 +424,14 @@ mod tests {
         // Inside the CRLs' five-minute window, but the "issuer" here is the leaf
         // itself, which may not sign CRLs.
         let now = Time::parse_rfc3339("2024-11-25T07:33:00Z").unwrap();
-        let CertStatus::Unknown(why) = status(&leaf, &leaf, &crls, now, None) else {
+        let CertStatus::Unknown(why) = status(&leaf, &leaf, &crls, now, None, &Known::nothing())
+        else {
             panic!("status should be unknown");
         };
         assert!(why.contains("lacks cRLSign"), "{why}");
         // Only a delta CRL, no base: unknown.
         assert!(matches!(
-            status(&leaf, &leaf, &crls[1..], now, None),
+            status(&leaf, &leaf, &crls[1..], now, None, &Known::nothing()),
             CertStatus::Unknown(_)
         ));
     }

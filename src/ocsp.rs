@@ -13,7 +13,8 @@ use x509_ocsp::{
 };
 
 use crate::cert::{eku, hash_from_oid, oid_name, original_tbs, Cert};
-use crate::crypto;
+use crate::chain_cache::Known;
+use crate::crypto::{self, Hash};
 use crate::revocation::CertStatus;
 use crate::signed_data;
 use crate::time::Time;
@@ -28,6 +29,9 @@ pub(crate) struct Response {
 }
 
 struct Basic {
+    /// SHA-256 of the BasicOCSPResponse DER (names a verified signature in the
+    /// chain cache).
+    sha256: [u8; 32],
     tbs: Vec<u8>,
     response: BasicOcspResponse,
     responders: Vec<Cert>,
@@ -72,8 +76,11 @@ impl Response {
                     .map_err(|e| e.message().to_owned())?,
             );
         }
+        let mut sha256 = [0; 32];
+        sha256.copy_from_slice(&crypto::digest(Hash::Sha256, inner));
         Ok(Self {
             basic: Some(Basic {
+                sha256,
                 tbs,
                 response: basic,
                 responders,
@@ -85,14 +92,19 @@ impl Response {
 impl Basic {
     /// Signed by `issuer`, or by a delegated responder `issuer` certified for OCSP
     /// signing and valid at `now`.
-    fn check_signer(&self, issuer: &Cert, now: Time) -> Result<(), String> {
+    fn check_signer(&self, issuer: &Cert, now: Time, known: &Known<'_>) -> Result<(), String> {
         let signature = self
             .response
             .signature
             .as_bytes()
             .ok_or("the OCSP response's signature BIT STRING has unused bits")?;
         let alg = &self.response.signature_algorithm;
-        if signed_data::verify(alg, None, issuer, &self.tbs, signature) == Ok(true) {
+        let signed_by = |signer: &Cert| {
+            known.signed(&self.sha256, signer, || {
+                signed_data::verify(alg, None, signer, &self.tbs, signature)
+            }) == Ok(true)
+        };
+        if signed_by(issuer) {
             return Ok(());
         }
         let authorized = self.responders.iter().any(|r| {
@@ -102,8 +114,8 @@ impl Basic {
                 && now >= r.not_before
                 && now <= r.not_after
                 && r.issuer_raw() == issuer.subject_raw()
-                && r.verify_signed_by(issuer) == Ok(true)
-                && signed_data::verify(alg, None, r, &self.tbs, signature) == Ok(true)
+                && known.link(r, issuer) == Ok(true)
+                && signed_by(r)
         });
         if authorized {
             Ok(())
@@ -137,6 +149,7 @@ pub(crate) fn status(
     responses: &[Response],
     now: Time,
     signing_time: Option<Time>,
+    known: &Known<'_>,
 ) -> CertStatus {
     let mut good = false;
     let mut unknown_to_responder = false;
@@ -151,7 +164,7 @@ pub(crate) fn status(
         else {
             continue;
         };
-        match judge(basic, single, issuer, now, signing_time) {
+        match judge(basic, single, issuer, now, signing_time, known) {
             Ok(CertStatus::Revoked(why)) => return CertStatus::Revoked(why),
             Ok(CertStatus::Good) => good = true,
             Ok(CertStatus::Unknown(_)) => unknown_to_responder = true,
@@ -177,8 +190,9 @@ fn judge(
     issuer: &Cert,
     now: Time,
     signing_time: Option<Time>,
+    known: &Known<'_>,
 ) -> Result<CertStatus, String> {
-    basic.check_signer(issuer, now)?;
+    basic.check_signer(issuer, now, known)?;
     let this_update = time(&single.this_update.0);
     let Some(next_update) = single.next_update.as_ref().map(|t| time(&t.0)) else {
         return Err("the OCSP response has no nextUpdate, so it counts as expired".into());

@@ -12,6 +12,7 @@
 
 use crate::aws::RevocationAnswer;
 use crate::cert::Cert;
+use crate::chain_cache::Known;
 use crate::crl;
 use crate::error::{err, Error, ErrorCode};
 use crate::identity;
@@ -160,6 +161,7 @@ pub(crate) fn check_chain(
     now: Time,
     signing_time: Option<Time>,
     purpose: Purpose,
+    known: &Known<'_>,
 ) -> ChainStatus {
     let revocable = chain.len().saturating_sub(1);
     if !chain[..revocable]
@@ -175,9 +177,9 @@ pub(crate) fn check_chain(
     let mut unknown = None;
     for i in 0..revocable {
         let (cert, issuer) = (&chain[i], &chain[i + 1]);
-        let crl_status = || crl::status(cert, issuer, &parsed.crls, now, signing_time);
+        let crl_status = || crl::status(cert, issuer, &parsed.crls, now, signing_time, known);
         let status = if !cert.ocsp_urls.is_empty() {
-            match ocsp::status(cert, issuer, &parsed.ocsp, now, signing_time) {
+            match ocsp::status(cert, issuer, &parsed.ocsp, now, signing_time, known) {
                 CertStatus::Unknown(why) if !cert.crl_urls.is_empty() => match crl_status() {
                     CertStatus::Unknown(crl_why) => {
                         CertStatus::Unknown(format!("OCSP: {why}; CRL: {crl_why}"))

@@ -174,9 +174,11 @@ impl Verifier {
     /// seen before costs one signature verification instead of one per chain link,
     /// and its certificates are neither decoded nor parsed again (the key is the
     /// exact `x5c` text). Timestamp authority links that verified are remembered
-    /// too. Only time-independent chain checks are cached; validity periods,
-    /// expiry, trust, identity and revocation are evaluated on every call, and only
-    /// chains that passed validation are kept. The cache is shared by clones of
+    /// too, and so are the signatures of CRLs and OCSP responses that verified
+    /// (keyed by the SHA-256 of their DER and of the signer certificate). Only
+    /// time-independent checks are cached; validity periods, expiry, trust,
+    /// identity and the revocation status itself (freshness, the revoked list) are
+    /// evaluated on every call, and only chains that passed validation are kept. The cache is shared by clones of
     /// this verifier and internally synchronized. `capacity` 0 disables it.
     pub fn with_chain_cache(mut self, capacity: usize) -> Self {
         self.cache = (capacity > 0).then(|| Arc::new(ChainCache::new(capacity)));
@@ -281,7 +283,7 @@ impl Verifier {
                 },
                 None => {
                     let authentic_signing_time = (header.scheme == SigningScheme::SigningAuthority).then_some(header.signing_time.instant);
-                    revocation::check_chain(chain, &request.revocation, request.time, authentic_signing_time, Purpose::CodeSigning)
+                    revocation::check_chain(chain, &request.revocation, request.time, authentic_signing_time, Purpose::CodeSigning, &self.known())
                 }
             };
             let stop = match status {
@@ -532,6 +534,7 @@ impl Verifier {
             now,
             None,
             Purpose::Timestamping,
+            &self.known(),
         ) {
             ChainStatus::Good => Ok(()),
             ChainStatus::Revoked(e) | ChainStatus::Unknown(e) => {
@@ -943,13 +946,17 @@ mod tests {
         let facts = inspect(&envelope).unwrap();
         let descriptor = facts.signed_artifact.unwrap();
         let reference = format!("registry.example/ts@{}", descriptor.digest);
-        let request = Request::oci(
-            &envelope,
-            &reference,
-            descriptor,
-            Time::parse_rfc3339("2026-11-24T00:00:00Z").unwrap(),
-        )
-        .revocation(RevocationEvidence::none().with_crl(fixture("timestamp/crl/tsa-good.crl")));
+        let with_crl = |crl: Vec<u8>| {
+            Request::oci(
+                &envelope,
+                &reference,
+                descriptor.clone(),
+                Time::parse_rfc3339("2026-11-24T00:00:00Z").unwrap(),
+            )
+            .revocation(RevocationEvidence::none().with_crl(crl))
+        };
+        let good = fixture("timestamp/crl/tsa-good.crl");
+        let request = with_crl(good.clone());
         let verifier = Verifier::new(store)
             .with_oci_policy(policy)
             .with_chain_cache(4);
@@ -963,8 +970,29 @@ mod tests {
         assert!(verifier.verify(&request).is_verified());
         assert_eq!(
             crate::crypto::verifications() - before,
-            3,
-            "warm: both chains' links are cached"
+            2,
+            "warm: both chains' links and the CRL's signature are cached; the envelope and the token are new"
         );
+
+        // Other CRL bytes are other evidence: their signature is verified (this
+        // CRL lists the TSA certificate as revoked).
+        let work = |request: &Request<'_>| {
+            let before = crate::crypto::verifications();
+            let outcome = verifier.verify(request);
+            (
+                outcome.is_verified(),
+                crate::crypto::verifications() - before,
+            )
+        };
+        assert_eq!(
+            work(&with_crl(fixture("timestamp/crl/tsa-revoked.crl"))),
+            (false, 3)
+        );
+        // A signature that fails is never remembered: verified again on every call.
+        let mut forged = good.clone();
+        *forged.last_mut().unwrap() ^= 1;
+        assert_eq!(work(&with_crl(forged.clone())), (false, 3));
+        assert_eq!(work(&with_crl(forged)), (false, 3));
+        assert_eq!(work(&with_crl(good)), (true, 2));
     }
 }

@@ -18,7 +18,8 @@ pub struct Signature {
     /// What is verified ("envelope", "link 1→2", …).
     pub what: String,
     /// Whether every verification of this signature needs it even with a warm
-    /// chain cache (the envelope, the timestamp token, the CRL), unlike chain links.
+    /// chain cache (the envelope, the timestamp token), unlike chain links and
+    /// revocation evidence the verifier has seen.
     pub per_signature: bool,
     scheme: Scheme,
     key: Vec<u8>,
@@ -358,7 +359,9 @@ fn crl_signature(crl: &[u8], issuer: &[u8]) -> Signature {
     let issuer_cert = Certificate::from_der(issuer).expect("issuer parses");
     Signature {
         what: "TSA CRL".into(),
-        per_signature: true,
+        // The same CRL serves every verification until it is replaced: a warm
+        // verifier remembers that its signature verified.
+        per_signature: false,
         scheme: x509_scheme(list.signature_algorithm.oid, &issuer_cert),
         key: public_key(issuer),
         message: list.tbs_cert_list.to_der().expect("tbsCertList encodes"),
