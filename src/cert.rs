@@ -194,13 +194,10 @@ impl Cert {
         let mut ext_key_usage = None;
         let mut ocsp_urls = Vec::new();
         let mut crl_urls = Vec::new();
-        for (i, ext) in extensions.iter().enumerate() {
-            if extensions[..i].iter().any(|e| e.extn_id == ext.extn_id) {
-                return Err(bad(format!(
-                    "extension {} appears twice",
-                    oid_name(&ext.extn_id)
-                )));
-            }
+        if let Some(twice) = repeated_extension(&extensions) {
+            return Err(bad(format!("extension {} appears twice", oid_name(twice))));
+        }
+        for ext in &extensions {
             let value = ext.extn_value.as_bytes();
             let ext_bad = |e: der::Error| {
                 bad(format!(
@@ -369,6 +366,23 @@ pub(crate) fn original_tbs(der: &[u8]) -> Option<&[u8]> {
     reader.tlv_bytes().ok()
 }
 
+/// An extension OID that appears more than once (the first such in certificate
+/// order), found without comparing every pair when there are many extensions.
+fn repeated_extension(extensions: &[x509_cert::ext::Extension]) -> Option<&ObjectIdentifier> {
+    if extensions.len() <= 16 {
+        return extensions
+            .iter()
+            .enumerate()
+            .find(|(i, ext)| extensions[..*i].iter().any(|e| e.extn_id == ext.extn_id))
+            .map(|(_, ext)| &ext.extn_id);
+    }
+    let mut seen = std::collections::HashSet::with_capacity(extensions.len());
+    extensions
+        .iter()
+        .find(|ext| !seen.insert(ext.extn_id.as_bytes()))
+        .map(|ext| &ext.extn_id)
+}
+
 /// Where a certificate's parts are in its DER, as byte ranges.
 #[derive(Debug, Clone)]
 struct Parts {
@@ -534,5 +548,97 @@ mod tests {
             }
         }
         assert!(seen > 50, "only {seen} certificates found");
+    }
+
+    /// Every certificate x509-cert decodes has parts that `Parts::locate` finds
+    /// and that agree with the decoding: fixture certificates with random byte
+    /// changes, of which those x509-cert still decodes must never fail on their
+    /// parts.
+    #[test]
+    fn parts_are_located_in_every_decodable_certificate() {
+        let mut ders = Vec::new();
+        let mut dirs =
+            vec![std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")];
+        while let Some(dir) = dirs.pop() {
+            for entry in std::fs::read_dir(dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    dirs.push(path);
+                } else if path.extension().is_some_and(|e| e == "pem") {
+                    if let Ok(found) = split_pem_or_der(&std::fs::read(&path).unwrap(), 64) {
+                        ders.extend(found);
+                    }
+                }
+            }
+        }
+        let mut state = 0x853C_49E6_748F_EA9B_u64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        let (mut decodable, mut mutated) = (0, 0);
+        for der in ders.iter().take(25) {
+            for _ in 0..100 {
+                let mut m = der.clone();
+                for _ in 0..=(next() % 3) {
+                    let at = (next() % m.len() as u64) as usize;
+                    m[at] = next() as u8;
+                }
+                mutated += 1;
+                if Certificate::from_der(&m).is_err() {
+                    continue;
+                }
+                decodable += 1;
+                if let Err(e) = Cert::parse(&m, "mutant") {
+                    assert!(!e.message().contains("locate"), "{}", e.message());
+                }
+            }
+        }
+        assert!(
+            mutated >= 2_500 && decodable > 400,
+            "{decodable} of {mutated}"
+        );
+    }
+
+    /// RFC 5280 §4.2: an extension appears at most once. Few or many extensions,
+    /// the first repetition in certificate order is reported, as a pairwise scan
+    /// would find it.
+    #[test]
+    fn repeated_extensions_are_found() {
+        use x509_cert::ext::Extension;
+        let ext = |arc: u32| Extension {
+            extn_id: format!("1.2.3.{arc}").parse().unwrap(),
+            critical: false,
+            extn_value: der::asn1::OctetString::new(vec![5, 0]).unwrap(),
+        };
+        let pairwise = |exts: &[Extension]| {
+            exts.iter()
+                .enumerate()
+                .find(|(i, e)| exts[..*i].iter().any(|o| o.extn_id == e.extn_id))
+                .map(|(_, e)| e.extn_id)
+        };
+        let mut state = 0x1234_5678_9ABC_DEF1_u64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        for len in [0, 1, 2, 16, 17, 40, 10_000] {
+            let unique: Vec<Extension> = (0..len).map(ext).collect();
+            assert_eq!(repeated_extension(&unique), None, "{len}");
+            for _ in 0..20 {
+                let mut exts: Vec<Extension> = (0..len)
+                    .map(|_| ext((next() % (len as u64 + 1)) as u32))
+                    .collect();
+                if len > 1 {
+                    let at = (next() % len as u64) as usize;
+                    exts.push(exts[at].clone()); // at least one repetition
+                }
+                assert_eq!(repeated_extension(&exts).copied(), pairwise(&exts), "{len}");
+            }
+        }
     }
 }
