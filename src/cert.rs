@@ -517,46 +517,25 @@ mod tests {
     #[test]
     fn raw_names_are_the_decoded_names() {
         let mut seen = 0;
-        let mut dirs =
-            vec![std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")];
-        while let Some(dir) = dirs.pop() {
-            for entry in std::fs::read_dir(dir).unwrap() {
-                let path = entry.unwrap().path();
-                if path.is_dir() {
-                    dirs.push(path);
-                    continue;
-                }
-                if path.extension().is_none_or(|e| e != "pem") {
-                    continue;
-                }
-                let Ok(ders) = split_pem_or_der(&std::fs::read(&path).unwrap(), 64) else {
-                    continue;
-                };
-                for der in ders {
-                    let Ok(cert) = Cert::parse(&der, "fixture") else {
-                        continue;
-                    };
-                    assert_eq!(
-                        cert.subject_raw(),
-                        cert.subject.to_der().unwrap(),
-                        "{path:?}"
-                    );
-                    assert_eq!(cert.issuer_raw(), cert.issuer.to_der().unwrap(), "{path:?}");
-                    assert_eq!(cert.tbs(), original_tbs(&der).unwrap(), "{path:?}");
-                    seen += 1;
-                }
-            }
+        for (path, der) in fixture_certificates() {
+            let Ok(cert) = Cert::parse(&der, "fixture") else {
+                continue;
+            };
+            assert_eq!(
+                cert.subject_raw(),
+                cert.subject.to_der().unwrap(),
+                "{path:?}"
+            );
+            assert_eq!(cert.issuer_raw(), cert.issuer.to_der().unwrap(), "{path:?}");
+            assert_eq!(cert.tbs(), original_tbs(&der).unwrap(), "{path:?}");
+            seen += 1;
         }
         assert!(seen > 50, "only {seen} certificates found");
     }
 
-    /// Every certificate x509-cert decodes has parts that `Parts::locate` finds
-    /// and that agree with the decoding: fixture certificates with random byte
-    /// changes, of which those x509-cert still decodes must never fail on their
-    /// parts.
-    #[test]
-    fn parts_are_located_in_every_decodable_certificate() {
-        let mut ders = Vec::new();
+    /// The DER of every certificate in a PEM file under tests/fixtures.
+    fn fixture_certificates() -> Vec<(std::path::PathBuf, Vec<u8>)> {
+        let mut out = Vec::new();
         let mut dirs =
             vec![std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")];
         while let Some(dir) = dirs.pop() {
@@ -565,19 +544,26 @@ mod tests {
                 if path.is_dir() {
                     dirs.push(path);
                 } else if path.extension().is_some_and(|e| e == "pem") {
-                    if let Ok(found) = split_pem_or_der(&std::fs::read(&path).unwrap(), 64) {
-                        ders.extend(found);
+                    if let Ok(ders) = split_pem_or_der(&std::fs::read(&path).unwrap(), 64) {
+                        out.extend(ders.into_iter().map(|der| (path.clone(), der)));
                     }
                 }
             }
         }
-        let mut state = 0x853C_49E6_748F_EA9B_u64;
-        let mut next = move || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
+        out
+    }
+
+    /// Every certificate x509-cert decodes has parts that `Parts::locate` finds
+    /// and that agree with the decoding: fixture certificates with random byte
+    /// changes, of which those x509-cert still decodes must never fail on their
+    /// parts.
+    #[test]
+    fn parts_are_located_in_every_decodable_certificate() {
+        let ders: Vec<Vec<u8>> = fixture_certificates()
+            .into_iter()
+            .map(|(_, der)| der)
+            .collect();
+        let mut next = crate::test_rng::xorshift(0x853C_49E6_748F_EA9B_u64);
         let (mut decodable, mut mutated) = (0, 0);
         for der in ders.iter().take(25) {
             for _ in 0..100 {
@@ -619,13 +605,7 @@ mod tests {
                 .find(|(i, e)| exts[..*i].iter().any(|o| o.extn_id == e.extn_id))
                 .map(|(_, e)| e.extn_id)
         };
-        let mut state = 0x1234_5678_9ABC_DEF1_u64;
-        let mut next = move || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
+        let mut next = crate::test_rng::xorshift(0x1234_5678_9ABC_DEF1_u64);
         for len in [0, 1, 2, 16, 17, 40, 10_000] {
             let unique: Vec<Extension> = (0..len).map(ext).collect();
             assert_eq!(repeated_extension(&unique), None, "{len}");

@@ -445,13 +445,7 @@ mod tests {
     /// keys), at capacities 1, 3 and 16.
     #[test]
     fn lru_matches_a_reference_model() {
-        let mut state = 0x2545_F491_4F6C_DD1D_u64;
-        let mut next = move || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
+        let mut next = crate::test_rng::xorshift(0x2545_F491_4F6C_DD1D_u64);
         for capacity in [1, 3, 16] {
             let lru: Lru<u32> = Lru::new(capacity);
             let mut model: Vec<(u8, u32)> = Vec::new(); // most recently used last

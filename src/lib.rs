@@ -76,6 +76,8 @@ pub mod policy;
 pub mod revocation;
 mod signed_data;
 pub mod store;
+#[cfg(test)]
+mod test_rng;
 mod time;
 mod timestamp;
 mod tsa_chain;
