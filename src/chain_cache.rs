@@ -214,24 +214,34 @@ impl<'a> Known<'a> {
         self.store.is_some_and(|s| s.is_verified_root(cert))
     }
 
+    /// Whether verified signatures are remembered (a chain cache is present), so
+    /// that hashing a CRL or OCSP response to name its signature is worth it.
+    pub fn remembers(&self) -> bool {
+        self.cache.is_some()
+    }
+
     /// [`Cert::verify_signed_by`], answered from the cache when this exact link
     /// verified before; only links that verify are remembered.
     pub fn link(&self, cert: &Cert, issuer: &Cert) -> Result<bool, String> {
-        self.signed(&cert.sha256, issuer, || cert.verify_signed_by(issuer))
+        self.signed(Some(&cert.sha256), issuer, || cert.verify_signed_by(issuer))
     }
 
     /// `verify`'s answer to whether the signed object (a certificate, CRL or OCSP
-    /// response) whose DER has the SHA-256 `object` carries a valid signature by
+    /// response) whose DER has the SHA-256 `object` (`None`: not hashed, because
+    /// nothing is remembered; see [`Known::remembers`]) carries a valid signature by
     /// `signer`'s key, answered from the cache when that exact pair verified
     /// before. The object's bytes fix its signed part, signature and algorithm, so
     /// the answer cannot change; only signatures that verify are remembered, and
     /// nothing time-dependent is.
     pub fn signed(
         &self,
-        object: &[u8; 32],
+        object: Option<&[u8; 32]>,
         signer: &Cert,
         verify: impl FnOnce() -> Result<bool, String>,
     ) -> Result<bool, String> {
+        let Some(object) = object.filter(|_| self.cache.is_some()) else {
+            return verify();
+        };
         let mut key = [0; 64];
         key[..32].copy_from_slice(object);
         key[32..].copy_from_slice(&signer.sha256);

@@ -23,8 +23,9 @@ pub const MAX_CRL_BYTES: usize = 32 * 1024 * 1024;
 
 /// A parsed CRL.
 pub(crate) struct Crl {
-    /// SHA-256 of the DER (names a verified signature in the chain cache).
-    sha256: [u8; 32],
+    /// SHA-256 of the DER (names a verified signature in the chain cache), when
+    /// a cache remembers signatures.
+    sha256: Option<[u8; 32]>,
     tbs: Vec<u8>,
     list: CertificateList,
     issuer_raw: Vec<u8>,
@@ -43,8 +44,8 @@ fn uint_extension(ext: &Extension) -> Result<Vec<u8>, String> {
 }
 
 impl Crl {
-    /// Parses a DER CRL.
-    pub(crate) fn parse(der: &[u8]) -> Result<Self, String> {
+    /// Parses a DER CRL; `hash`: compute its SHA-256 for the chain cache.
+    pub(crate) fn parse(der: &[u8], hash: bool) -> Result<Self, String> {
         if der.len() > MAX_CRL_BYTES {
             return Err(format!("it is larger than {MAX_CRL_BYTES} bytes"));
         }
@@ -54,8 +55,11 @@ impl Crl {
             .to_vec();
         let issuer_raw =
             der::Encode::to_der(&list.tbs_cert_list.issuer).map_err(|e| e.to_string())?;
-        let mut sha256 = [0; 32];
-        sha256.copy_from_slice(&crypto::digest(Hash::Sha256, der));
+        let sha256 = hash.then(|| {
+            let mut sha256 = [0; 32];
+            sha256.copy_from_slice(&crypto::digest(Hash::Sha256, der));
+            sha256
+        });
         let mut crl = Crl {
             sha256,
             tbs,
@@ -99,7 +103,7 @@ impl Crl {
             .signature
             .as_bytes()
             .ok_or_else(|| format!("the {kind}'s signature BIT STRING has unused bits"))?;
-        match known.signed(&self.sha256, issuer, || {
+        match known.signed(self.sha256.as_ref(), issuer, || {
             signed_data::verify(
                 &self.list.signature_algorithm,
                 None,
@@ -373,12 +377,12 @@ mod tests {
     #[test]
     fn core_go_delta_and_base_crls_parse() {
         let Some(dir) = vectors() else { return };
-        let delta = Crl::parse(&read(&dir, "delta.crl")).unwrap();
+        let delta = Crl::parse(&read(&dir, "delta.crl"), false).unwrap();
         assert_eq!(
             (delta.delta_base.as_deref(), delta.number.as_deref()),
             (Some(&[4u8][..]), Some(&[5u8][..]))
         );
-        let base = Crl::parse(&read(&dir, "crlWithMultipleFreshestCRLs.crl")).unwrap();
+        let base = Crl::parse(&read(&dir, "crlWithMultipleFreshestCRLs.crl"), false).unwrap();
         assert!(base.has_freshest && base.delta_base.is_none());
         assert_eq!(base.number.as_deref(), Some(&[5u8][..]));
     }
@@ -418,8 +422,8 @@ mod tests {
         let Some(dir) = vectors() else { return };
         let leaf = cert(&dir, "certificateWithDeltaCRL.cer").unwrap();
         let crls = vec![
-            Crl::parse(&read(&dir, "crlWithMultipleFreshestCRLs.crl")).unwrap(),
-            Crl::parse(&read(&dir, "delta.crl")).unwrap(),
+            Crl::parse(&read(&dir, "crlWithMultipleFreshestCRLs.crl"), false).unwrap(),
+            Crl::parse(&read(&dir, "delta.crl"), false).unwrap(),
         ];
         // Inside the CRLs' five-minute window, but the "issuer" here is the leaf
         // itself, which may not sign CRLs.

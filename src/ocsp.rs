@@ -30,8 +30,8 @@ pub(crate) struct Response {
 
 struct Basic {
     /// SHA-256 of the BasicOCSPResponse DER (names a verified signature in the
-    /// chain cache).
-    sha256: [u8; 32],
+    /// chain cache), when a cache remembers signatures.
+    sha256: Option<[u8; 32]>,
     tbs: Vec<u8>,
     response: BasicOcspResponse,
     responders: Vec<Cert>,
@@ -44,7 +44,8 @@ fn time(t: &GeneralizedTime) -> Time {
 impl Response {
     /// Parses a DER `OCSPResponse`. Unsuccessful responses (tryLater, …) parse but
     /// speak about no certificate.
-    pub(crate) fn parse(der: &[u8]) -> Result<Self, String> {
+    /// `hash`: compute the response's SHA-256 for the chain cache.
+    pub(crate) fn parse(der: &[u8], hash: bool) -> Result<Self, String> {
         if der.len() > MAX_OCSP_BYTES {
             return Err(format!("it is larger than {MAX_OCSP_BYTES} bytes"));
         }
@@ -76,8 +77,11 @@ impl Response {
                     .map_err(|e| e.message().to_owned())?,
             );
         }
-        let mut sha256 = [0; 32];
-        sha256.copy_from_slice(&crypto::digest(Hash::Sha256, inner));
+        let sha256 = hash.then(|| {
+            let mut sha256 = [0; 32];
+            sha256.copy_from_slice(&crypto::digest(Hash::Sha256, inner));
+            sha256
+        });
         Ok(Self {
             basic: Some(Basic {
                 sha256,
@@ -100,7 +104,7 @@ impl Basic {
             .ok_or("the OCSP response's signature BIT STRING has unused bits")?;
         let alg = &self.response.signature_algorithm;
         let signed_by = |signer: &Cert| {
-            known.signed(&self.sha256, signer, || {
+            known.signed(self.sha256.as_ref(), signer, || {
                 signed_data::verify(alg, None, signer, &self.tbs, signature)
             }) == Ok(true)
         };

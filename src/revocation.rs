@@ -117,7 +117,7 @@ struct Parsed {
 }
 
 impl Parsed {
-    fn new(evidence: &RevocationEvidence) -> Result<Self, Error> {
+    fn new(evidence: &RevocationEvidence, known: &Known<'_>) -> Result<Self, Error> {
         if evidence.crls.len() > MAX_EVIDENCE_ITEMS || evidence.ocsp.len() > MAX_EVIDENCE_ITEMS {
             return Err(err(
                 ErrorCode::LimitExceeded,
@@ -136,7 +136,8 @@ impl Parsed {
                 .iter()
                 .enumerate()
                 .map(|(i, der)| {
-                    crl::Crl::parse(der).map_err(|e| failed(format!("CRL {}: {e}", i + 1)))
+                    crl::Crl::parse(der, known.remembers())
+                        .map_err(|e| failed(format!("CRL {}: {e}", i + 1)))
                 })
                 .collect::<Result<_, _>>()?,
             ocsp: evidence
@@ -144,7 +145,7 @@ impl Parsed {
                 .iter()
                 .enumerate()
                 .map(|(i, der)| {
-                    ocsp::Response::parse(der)
+                    ocsp::Response::parse(der, known.remembers())
                         .map_err(|e| failed(format!("OCSP response {}: {e}", i + 1)))
                 })
                 .collect::<Result<_, _>>()?,
@@ -170,7 +171,7 @@ pub(crate) fn check_chain(
     {
         return ChainStatus::Good;
     }
-    let parsed = match Parsed::new(evidence) {
+    let parsed = match Parsed::new(evidence, known) {
         Ok(p) => p,
         Err(e) => return ChainStatus::Unknown(e),
     };

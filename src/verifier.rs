@@ -178,8 +178,9 @@ impl Verifier {
     /// (keyed by the SHA-256 of their DER and of the signer certificate). Only
     /// time-independent checks are cached; validity periods, expiry, trust,
     /// identity and the revocation status itself (freshness, the revoked list) are
-    /// evaluated on every call, and only chains that passed validation are kept. The cache is shared by clones of
-    /// this verifier and internally synchronized. `capacity` 0 disables it.
+    /// evaluated on every call, and only chains that passed validation are kept.
+    /// The cache is shared by clones of this verifier and internally
+    /// synchronized. `capacity` 0 disables it.
     pub fn with_chain_cache(mut self, capacity: usize) -> Self {
         self.cache = (capacity > 0).then(|| Arc::new(ChainCache::new(capacity)));
         self
