@@ -411,8 +411,8 @@ mod tests {
                 .collect();
             let chain = ParsedChain::new(certs);
             for (cert, facts) in chain.certs.iter().zip(&chain.facts) {
-                assert_eq!(facts.issued_to, crate::identity::render_go(&cert.subject));
-                assert_eq!(facts.issued_by, crate::identity::render_go(&cert.issuer));
+                assert_eq!(facts.issued_to, cert.subject_text());
+                assert_eq!(facts.issued_by, cert.issuer_text());
             }
         }
     }

@@ -180,7 +180,7 @@ pub(crate) fn delta_urls(cert: &Cert) -> Vec<String> {
     else {
         return Vec::new();
     };
-    let Ok(points) = Vec::<DistributionPoint>::from_der(ext.extn_value.as_bytes()) else {
+    let Ok(points) = Vec::<DistributionPoint>::from_der(cert.extension_value(ext)) else {
         return Vec::new();
     };
     points

@@ -10,8 +10,9 @@
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 
-use der::asn1::Any;
-use der::{Encode, Tag, Tagged};
+use der::asn1::AnyRef;
+use der::{Encode, Tag};
+#[cfg(test)]
 use x509_cert::name::Name;
 
 use crate::error::{err, Error, ErrorCode};
@@ -318,7 +319,7 @@ struct GoAttribute {
     value: GoValue,
 }
 
-/// Renders a certificate name exactly as Go's `pkix.Name.String()` does for a
+/// Renders a certificate name (its DER, as the certificate encodes it) exactly as Go's `pkix.Name.String()` does for a
 /// certificate parsed by `crypto/x509`: attributes of unnamed types first (each its
 /// own RDN, certificate order), then C, ST, L, STREET, POSTALCODE, O, OU (all values
 /// of one type form one multi-valued RDN), CN and SERIALNUMBER (last value only), the
@@ -327,32 +328,42 @@ struct GoAttribute {
 /// Go refuses certificates whose name values are not strings; such values (which
 /// x509-cert accepts) are printed as `OID=#hex` of their DER so that identity
 /// matching fails closed on them. Attributes of a multi-valued RDN are visited in
-/// DER SET order (x509-cert sorts them), which is the certificate's order whenever
+/// DER SET order (x509-cert sorts them so), which is the certificate's order whenever
 /// the certificate is DER-encoded.
+pub(crate) fn render_go_der(name: &[u8]) -> String {
+    // The names of a parsed certificate were checked when it was parsed.
+    crate::x509::Name::checked_before(name)
+        .map_or_else(|_| String::new(), |name| render_go_name(&name))
+}
+
+/// [`render_go_der`] for an x509-cert name.
+#[cfg(test)]
 pub(crate) fn render_go(name: &Name) -> String {
+    render_go_der(&name.to_der().expect("a decoded name encodes"))
+}
+
+fn render_go_name(name: &crate::x509::Name<'_>) -> String {
     let mut extra: Vec<GoAttribute> = Vec::new();
     let mut fields: [Vec<Cow<'_, [u8]>>; 9] = Default::default();
-    for rdn in &name.0 {
-        for atv in rdn.0.iter() {
-            let value = go_string(&atv.value);
-            match (go_named_type(&atv.oid), value) {
-                (Some(index), Some(text)) => {
-                    let (_, short) = GO_NAMED_TYPES[index];
-                    if short == "CN" || short == "SERIALNUMBER" {
-                        fields[index].clear();
-                    }
-                    fields[index].push(text);
+    name.attributes(|oid, tag, bytes| {
+        let value = go_string(tag, bytes);
+        match (go_named_type(&oid), value) {
+            (Some(index), Some(text)) => {
+                let (_, short) = GO_NAMED_TYPES[index];
+                if short == "CN" || short == "SERIALNUMBER" {
+                    fields[index].clear();
                 }
-                (_, value) => extra.push(GoAttribute {
-                    oid: atv.oid,
-                    value: value.map_or_else(
-                        || GoValue::Der(any_der(&atv.value)),
-                        |text| GoValue::Str(text.into_owned()),
-                    ),
-                }),
+                fields[index].push(text);
             }
+            (_, value) => extra.push(GoAttribute {
+                oid,
+                value: value.map_or_else(
+                    || GoValue::Der(any_der(tag, bytes)),
+                    |text| GoValue::Str(text.into_owned()),
+                ),
+            }),
         }
-    }
+    });
 
     // The RDNs are the extra attributes, then the named fields in order; Go prints
     // them in reverse, joined by ",", the values of one RDN joined by "+".
@@ -409,9 +420,8 @@ fn render_extra(attribute: &GoAttribute) -> String {
 
 /// The value as Go's x509 parser returns it (`parseASN1String`), or `None` when Go
 /// would refuse the certificate.
-fn go_string(value: &Any) -> Option<Cow<'_, [u8]>> {
-    let bytes = value.value();
-    match value.tag() {
+fn go_string(tag: Tag, bytes: &[u8]) -> Option<Cow<'_, [u8]>> {
+    match tag {
         Tag::PrintableString
             if bytes
                 .iter()
@@ -499,10 +509,12 @@ fn go_chars(bytes: &[u8]) -> Vec<(usize, char)> {
     chars
 }
 
-fn any_der(value: &Any) -> Vec<u8> {
-    // Re-encoding an `Any` decoded from a certificate cannot fail; were it to, the
+fn any_der(tag: Tag, bytes: &[u8]) -> Vec<u8> {
+    // Re-encoding a value decoded from a certificate cannot fail; were it to, the
     // attribute still renders as `OID=#`, which identity matching refuses.
-    value.to_der().unwrap_or_default()
+    AnyRef::new(tag, bytes)
+        .and_then(|value| value.to_der())
+        .unwrap_or_default()
 }
 
 /// A DER TLV with a single-byte tag and a minimal definite length.
@@ -535,7 +547,7 @@ fn hex(bytes: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use der::asn1::{ObjectIdentifier, SetOfVec};
+    use der::asn1::{Any, ObjectIdentifier, SetOfVec};
     use der::Decode;
     use x509_cert::attr::AttributeTypeAndValue;
     use x509_cert::name::{RdnSequence, RelativeDistinguishedName};

@@ -81,6 +81,18 @@ mod test_rng;
 mod time;
 mod timestamp;
 mod tsa_chain;
+mod x509;
+
+/// Hooks for the fuzz targets (`fuzz/`); not part of the API.
+#[doc(hidden)]
+pub mod fuzzing {
+    /// Decodes a DER certificate with the verifier's borrowed decoder and with
+    /// x509-cert; `Err` names where they differ (acceptance, a field, or a
+    /// rendered name). `Ok(accepted)` otherwise.
+    pub fn compare_certificate_decoders(der: &[u8]) -> Result<bool, String> {
+        crate::x509::compare_with_x509_cert(der)
+    }
+}
 pub mod verifier;
 
 pub use alg::Algorithm;

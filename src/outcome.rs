@@ -10,7 +10,6 @@ use serde_json::Value;
 use crate::aws::AwsSignature;
 use crate::cert::Cert;
 use crate::error::{Error, ErrorCode};
-use crate::identity;
 use crate::payload::Descriptor;
 use crate::policy::{Action, LevelName};
 
@@ -148,10 +147,7 @@ impl CertificateFacts {
     /// subject, reads the same.
     pub(crate) fn of_chain<'a>(certs: impl IntoIterator<Item = &'a Cert>) -> Vec<Self> {
         let certs: Vec<&Cert> = certs.into_iter().collect();
-        let subjects: Vec<String> = certs
-            .iter()
-            .map(|c| identity::render_go(&c.subject))
-            .collect();
+        let subjects: Vec<String> = certs.iter().map(|c| c.subject_text()).collect();
         certs
             .iter()
             .enumerate()
@@ -163,7 +159,7 @@ impl CertificateFacts {
                         Some(next) if next.subject_raw() == cert.issuer_raw() => {
                             subjects[i + 1].clone()
                         }
-                        _ => identity::render_go(&cert.issuer),
+                        _ => cert.issuer_text(),
                     }
                 };
                 Self {

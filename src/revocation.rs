@@ -15,7 +15,6 @@ use crate::cert::Cert;
 use crate::chain_cache::Known;
 use crate::crl;
 use crate::error::{err, Error, ErrorCode};
-use crate::identity;
 use crate::ocsp;
 use crate::time::Time;
 
@@ -199,7 +198,7 @@ pub(crate) fn check_chain(
                 "{} certificate {} (\"{}\")",
                 purpose.chain(),
                 i + 1,
-                identity::render_go(&cert.subject)
+                cert.subject_text()
             )
         };
         match status {

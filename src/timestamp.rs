@@ -192,8 +192,7 @@ pub(crate) fn parse(token: &[u8]) -> Result<Token, Error> {
             .to_der()
             .map_err(|e| malformed(format!("certificate {}: {e}", i + 1)))?;
         let what = format!("certificate {} of the timestamp token", i + 1);
-        certificates
-            .push(Cert::from_decoded(cert, &der, &what).map_err(|e| malformed(e.message()))?);
+        certificates.push(Cert::parse(&der, &what).map_err(|e| malformed(e.message()))?);
     }
     let encap = &signed.encap_content_info;
     if encap.econtent_type != ID_CT_TST_INFO {
@@ -664,7 +663,7 @@ mod tests {
         let subjects: Vec<String> = stamp
             .certificates
             .iter()
-            .map(|c| crate::identity::render_go(&c.subject))
+            .map(|c| c.subject_text())
             .collect();
         assert_eq!(
             subjects,

@@ -11,7 +11,6 @@ use x509_cert::ext::pkix::KeyUsages;
 use crate::cert::{eku, oid_name, Cert, KeyKind};
 use crate::chain_cache::Known;
 use crate::error::{err, Error, ErrorCode};
-use crate::identity;
 use crate::time::Time;
 
 /// Longest chain built (leaf and root included).
@@ -38,7 +37,7 @@ const HANDLED: [ObjectIdentifier; 13] = [
 ];
 
 fn name(cert: &Cert) -> String {
-    identity::render_go(&cert.subject)
+    cert.subject_text()
 }
 
 /// Builds the chain from `signer` through `intermediates` (the token's
@@ -75,7 +74,7 @@ pub(crate) fn build(
         None => Err(fail(search.last_error.unwrap_or_else(|| {
             format!(
                 "no certificate in the token or the tsa trust stores issued \"{}\"",
-                identity::render_go(&signer.issuer)
+                signer.issuer_text()
             )
         }))),
     }

@@ -560,7 +560,7 @@ fn within_all(
                 format!(
                     "certificate {} of the chain ({}) is not valid {when}: it is valid from {} to {}",
                     i + 1,
-                    identity::render_go(&cert.subject),
+                    cert.subject_text(),
                     cert.not_before,
                     cert.not_after
                 ),

@@ -3,6 +3,9 @@
 //! envelope is inspected and fully verified. The leaf signature still verifies when
 //! a CA certificate is replaced, so chain validation sees the fuzzed certificate.
 //!
+//! The fuzzed certificate is also decoded by the verifier's own borrowed decoder
+//! and by x509-cert, and any difference between them is a crash.
+//!
 //! Input: byte 0 picks the envelope, byte 1 the position (past the end appends),
 //! the rest is the DER certificate.
 #![no_main]
@@ -33,6 +36,9 @@ fuzz_target!(|data: &[u8]| {
     let [which, position, der @ ..] = data else {
         return;
     };
+    if let Err(difference) = verify::fuzzing::compare_certificate_decoders(der) {
+        panic!("{difference}");
+    }
     let (base, len) = &bases()[usize::from(*which) % bases().len()];
     let mut envelope = base.clone();
     let Some(Value::Array(x5c)) = envelope.pointer_mut("/header/x5c") else {

@@ -1,0 +1,663 @@
+//! Borrowed (zero-copy) decoding of X.509 certificates.
+//!
+//! The same ASN.1 as x509-cert's `Certificate`, decoded by the same rules, so a
+//! certificate is accepted exactly when x509-cert accepts it, without copying every
+//! name attribute, extension and key into an allocation of its own and without the
+//! cost of `der`'s generic nested readers. The TLV structure (tags, DER lengths,
+//! SEQUENCE nesting, optional and context-specific fields, names and extensions)
+//! is walked here by the rules of `der` 0.7 and its derive macros, which x509-cert
+//! uses; every leaf value (INTEGER, BIT STRING, OBJECT IDENTIFIER, BOOLEAN, times,
+//! the version) is decoded by `der` itself from its exact TLV. Two rules x509-cert
+//! adds are repeated: a serial number of at most 21 octets, and no two equal
+//! attributes in one relative distinguished name (x509-cert sorts a SET OF and
+//! refuses duplicates; [`Name::attributes`] yields them in that sorted order).
+//!
+//! The rules of `der` worth knowing, each reproduced: a tag is one octet whose low
+//! five bits are not 11111 and, in the universal class, one of the types `der`
+//! knows; a length is definite, minimal and at most 4 octets long (256 MiB); an
+//! optional context-specific field skips any context-specific element with a lower
+//! tag number in front of it (`ContextSpecific::decode_with`); a SEQUENCE is read
+//! to its end exactly. Unit tests compare both decoders on thousands of mutated
+//! certificates, and the `x5c` fuzz target compares them on every input.
+
+use core::cmp::Ordering;
+
+use const_oid::ObjectIdentifier;
+use der::asn1::{AnyRef, BitStringRef, IntRef};
+use der::{
+    Decode, DerOrd, EncodeValue, ErrorKind, FixedTag, Length, Sequence, Tag, Tagged, ValueOrd,
+    Writer,
+};
+use spki::{AlgorithmIdentifierRef, SubjectPublicKeyInfoRef};
+use x509_cert::certificate::Version;
+use x509_cert::time::Validity;
+
+/// `Certificate ::= SEQUENCE { tbsCertificate, signatureAlgorithm, signature }`.
+#[derive(Clone, Debug)]
+pub(crate) struct Certificate<'a> {
+    /// The tbsCertificate's exact TLV (what the issuer signed).
+    pub tbs: &'a [u8],
+    pub tbs_certificate: TbsCertificate<'a>,
+    pub signature_algorithm: AlgorithmIdentifierRef<'a>,
+    pub signature: BitStringRef<'a>,
+}
+
+/// RFC 5280 §4.1 `TBSCertificate`, field for field as x509-cert declares it (the
+/// verifier reads some fields from the DER directly; the tests read them all).
+#[derive(Clone, Debug)]
+#[cfg_attr(not(test), allow(dead_code))]
+pub(crate) struct TbsCertificate<'a> {
+    pub version: Version,
+    pub serial_number: SerialNumber<'a>,
+    pub signature: AlgorithmIdentifierRef<'a>,
+    pub issuer: Name<'a>,
+    pub validity: Validity,
+    pub subject: Name<'a>,
+    pub subject_public_key_info: SubjectPublicKeyInfoRef<'a>,
+    pub issuer_unique_id: Option<BitStringRef<'a>>,
+    pub subject_unique_id: Option<BitStringRef<'a>>,
+    pub extensions: Option<Vec<Extension<'a>>>,
+}
+
+/// `Extension ::= SEQUENCE { extnID, critical BOOLEAN DEFAULT FALSE, extnValue }`
+/// (the derive gives the encoding tests compare).
+#[derive(Clone, Debug, Sequence)]
+pub(crate) struct Extension<'a> {
+    pub extn_id: ObjectIdentifier,
+    #[asn1(default = "Default::default")]
+    pub critical: bool,
+    pub extn_value: der::asn1::OctetStringRef<'a>,
+}
+
+/// A serial number: a canonical INTEGER of at most 21 octets (x509-cert's limit:
+/// 20 octets plus a sign octet).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct SerialNumber<'a>(pub IntRef<'a>);
+
+/// `AttributeTypeAndValue ::= SEQUENCE { type OBJECT IDENTIFIER, value ANY }`;
+/// its DER order is x509-cert's.
+#[derive(Clone, Copy, Debug, Sequence, ValueOrd)]
+pub(crate) struct Attribute<'a> {
+    pub oid: ObjectIdentifier,
+    pub value: AnyRef<'a>,
+}
+
+/// A `Name` (RDNSequence), checked when decoded and kept as its encoded content.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Name<'a> {
+    /// The Name's exact TLV.
+    pub tlv: &'a [u8],
+    /// The content octets of the SEQUENCE OF RelativeDistinguishedName.
+    rdns: &'a [u8],
+}
+
+impl EncodeValue for Name<'_> {
+    fn value_len(&self) -> der::Result<Length> {
+        Length::try_from(self.rdns.len())
+    }
+
+    fn encode_value(&self, writer: &mut impl Writer) -> der::Result<()> {
+        writer.write(self.rdns)
+    }
+}
+
+impl FixedTag for Name<'_> {
+    const TAG: Tag = Tag::Sequence;
+}
+
+// ---------------------------------------------------------------------------
+// TLV reading by der 0.7's rules
+// ---------------------------------------------------------------------------
+
+const SEQUENCE: u8 = 0x30;
+const SET: u8 = 0x31;
+
+/// One element: its tag octet, its content and the whole TLV.
+#[derive(Clone, Copy)]
+struct Tlv<'a> {
+    tag: u8,
+    content: &'a [u8],
+    whole: &'a [u8],
+}
+
+/// Whether `der` (`Tag::try_from`) accepts `byte` as a tag.
+fn tag_ok(byte: u8) -> bool {
+    match byte {
+        0x01..=0x06 | 0x09 | 0x0A | 0x0C | 0x12..=0x18 | 0x1A | 0x1E | 0x30 | 0x31 => true,
+        0x40..=0x7E | 0x80..=0xBE | 0xC0..=0xFE => byte & 0x1F != 0x1F,
+        _ => false,
+    }
+}
+
+fn tag_error(byte: u8) -> der::Error {
+    ErrorKind::TagUnknown { byte }.into()
+}
+
+/// Reads TLVs one after another from a slice.
+struct Elements<'a> {
+    rest: &'a [u8],
+}
+
+impl<'a> Elements<'a> {
+    fn new(bytes: &'a [u8]) -> Self {
+        Self { rest: bytes }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.rest.is_empty()
+    }
+
+    /// The next tag octet, checked as `der` checks a peeked tag.
+    fn peek_tag(&self) -> der::Result<Option<u8>> {
+        match self.rest.first() {
+            Some(&byte) if tag_ok(byte) => Ok(Some(byte)),
+            Some(&byte) => Err(tag_error(byte)),
+            None => Ok(None),
+        }
+    }
+
+    /// The next TLV: a known tag, a definite minimal length of at most four
+    /// octets, content inside the input.
+    fn next(&mut self) -> der::Result<Tlv<'a>> {
+        let bytes = self.rest;
+        let (&tag, rest) = bytes.split_first().ok_or(ErrorKind::Incomplete {
+            expected_len: Length::ONE,
+            actual_len: Length::ZERO,
+        })?;
+        if !tag_ok(tag) {
+            return Err(tag_error(tag));
+        }
+        let (&first, mut rest) = rest.split_first().ok_or(ErrorKind::Incomplete {
+            expected_len: Length::new(2),
+            actual_len: Length::ONE,
+        })?;
+        let length = match first {
+            0..=0x7F => usize::from(first),
+            0x80 => return Err(ErrorKind::IndefiniteLength.into()),
+            0x81..=0x84 => {
+                let n = usize::from(first - 0x80);
+                let Some(octets) = rest.get(..n) else {
+                    return Err(ErrorKind::Incomplete {
+                        expected_len: Length::try_from(2 + n)?,
+                        actual_len: Length::try_from(bytes.len())?,
+                    }
+                    .into());
+                };
+                rest = &rest[n..];
+                let value = octets.iter().fold(0u32, |v, &b| (v << 8) | u32::from(b));
+                // Minimal: the long form only from 0x80 on, without a leading
+                // zero octet; and at most Length::MAX (256 MiB - 1).
+                let minimal = match n {
+                    1 => value >= 0x80,
+                    _ => octets[0] != 0,
+                };
+                if !minimal {
+                    return Err(Tag::try_from(tag)
+                        .map_or_else(|e| e, |tag| ErrorKind::Length { tag }.into()));
+                }
+                Length::try_from(value)?;
+                value as usize
+            }
+            _ => {
+                return Err(
+                    Tag::try_from(tag).map_or_else(|e| e, |tag| ErrorKind::Length { tag }.into())
+                )
+            }
+        };
+        let header_len = bytes.len() - rest.len();
+        let content = rest.get(..length).ok_or(ErrorKind::Incomplete {
+            expected_len: Length::try_from(header_len + length)?,
+            actual_len: Length::try_from(bytes.len())?,
+        })?;
+        let whole = &bytes[..header_len + length];
+        self.rest = &rest[length..];
+        Ok(Tlv {
+            tag,
+            content,
+            whole,
+        })
+    }
+
+    /// The next TLV, which must have tag `tag`.
+    fn expect(&mut self, tag: u8) -> der::Result<Tlv<'a>> {
+        let tlv = self.next()?;
+        if tlv.tag != tag {
+            return Err(unexpected(tag, tlv.tag));
+        }
+        Ok(tlv)
+    }
+
+    /// The end of a SEQUENCE: nothing may follow its last field.
+    fn finish(&self) -> der::Result<()> {
+        if self.rest.is_empty() {
+            Ok(())
+        } else {
+            Err(ErrorKind::TrailingData {
+                decoded: Length::ZERO,
+                remaining: Length::try_from(self.rest.len())?,
+            }
+            .into())
+        }
+    }
+
+    /// An OPTIONAL (or DEFAULT) context-specific field `[number]`, as
+    /// `ContextSpecific::decode_with` finds it: context-specific elements with a
+    /// lower number in front of it are skipped; any other element ends the search.
+    fn context(&mut self, number: u8) -> der::Result<Option<Tlv<'a>>> {
+        while let Some(tag) = self.peek_tag()? {
+            if !(0x80..=0xBF).contains(&tag) || tag & 0x1F > number {
+                break;
+            }
+            let tlv = self.next()?;
+            if tag & 0x1F == number {
+                return Ok(Some(tlv));
+            }
+        }
+        Ok(None)
+    }
+}
+
+fn unexpected(expected: u8, actual: u8) -> der::Error {
+    match (Tag::try_from(expected), Tag::try_from(actual)) {
+        (Ok(expected), Ok(actual)) => ErrorKind::TagUnexpected {
+            expected: Some(expected),
+            actual,
+        }
+        .into(),
+        _ => tag_error(actual),
+    }
+}
+
+/// The content of an EXPLICIT context-specific field: a constructed tag around
+/// exactly one element.
+fn explicit(tlv: Tlv<'_>) -> der::Result<Tlv<'_>> {
+    if tlv.tag & 0x20 == 0 {
+        return Err(Tag::try_from(tlv.tag)?.unexpected_error(None));
+    }
+    let mut inner = Elements::new(tlv.content);
+    let element = inner.next()?;
+    inner.finish()?;
+    Ok(element)
+}
+
+/// An IMPLICIT `[n] BIT STRING`: primitive, read as a BIT STRING.
+fn implicit_bit_string(tlv: Tlv<'_>) -> der::Result<BitStringRef<'_>> {
+    if tlv.tag & 0x20 != 0 {
+        return Err(Tag::BitString.non_canonical_error());
+    }
+    let (&unused, bits) = tlv.content.split_first().ok_or(ErrorKind::Length {
+        tag: Tag::BitString,
+    })?;
+    BitStringRef::new(unused, bits)
+}
+
+/// `AlgorithmIdentifier ::= SEQUENCE { algorithm OID, parameters ANY OPTIONAL }`.
+fn algorithm(tlv: Tlv<'_>) -> der::Result<AlgorithmIdentifierRef<'_>> {
+    let mut fields = Elements::new(tlv.content);
+    let oid = ObjectIdentifier::from_der(fields.expect(0x06)?.whole)?;
+    let parameters = if fields.is_empty() {
+        None
+    } else {
+        let any = fields.next()?;
+        Some(AnyRef::new(Tag::try_from(any.tag)?, any.content)?)
+    };
+    fields.finish()?;
+    Ok(AlgorithmIdentifierRef { oid, parameters })
+}
+
+impl<'a> Certificate<'a> {
+    /// Decodes one DER certificate, with nothing after it.
+    pub(crate) fn from_der(der: &'a [u8]) -> der::Result<Self> {
+        let mut outer = Elements::new(der);
+        let certificate = outer.expect(SEQUENCE)?;
+        outer.finish()?;
+        let mut fields = Elements::new(certificate.content);
+        let tbs = fields.expect(SEQUENCE)?;
+        let tbs_certificate = TbsCertificate::decode(tbs)?;
+        let signature_algorithm = algorithm(fields.expect(SEQUENCE)?)?;
+        let signature = BitStringRef::from_der(fields.expect(0x03)?.whole)?;
+        fields.finish()?;
+        Ok(Self {
+            tbs: tbs.whole,
+            tbs_certificate,
+            signature_algorithm,
+            signature,
+        })
+    }
+}
+
+impl<'a> TbsCertificate<'a> {
+    fn decode(tlv: Tlv<'a>) -> der::Result<Self> {
+        let mut fields = Elements::new(tlv.content);
+        let version = match fields.context(0)? {
+            Some(field) => Version::from_der(explicit(field)?.whole)?,
+            None => Version::default(),
+        };
+        let serial = IntRef::from_der(fields.expect(0x02)?.whole)?;
+        if serial.len() > Length::new(21) {
+            return Err(Tag::Integer.value_error());
+        }
+        let signature = algorithm(fields.expect(SEQUENCE)?)?;
+        let issuer = Name::decode(fields.expect(SEQUENCE)?)?;
+        let validity = Validity::from_der(fields.expect(SEQUENCE)?.whole)?;
+        let subject = Name::decode(fields.expect(SEQUENCE)?)?;
+        let spki = fields.expect(SEQUENCE)?;
+        let mut spki_fields = Elements::new(spki.content);
+        let subject_public_key_info = SubjectPublicKeyInfoRef {
+            algorithm: algorithm(spki_fields.expect(SEQUENCE)?)?,
+            subject_public_key: BitStringRef::from_der(spki_fields.expect(0x03)?.whole)?,
+        };
+        spki_fields.finish()?;
+        let issuer_unique_id = fields.context(1)?.map(implicit_bit_string).transpose()?;
+        let subject_unique_id = fields.context(2)?.map(implicit_bit_string).transpose()?;
+        let extensions = match fields.context(3)? {
+            Some(field) => Some(extensions(explicit(field)?)?),
+            None => None,
+        };
+        fields.finish()?;
+        Ok(Self {
+            version,
+            serial_number: SerialNumber(serial),
+            signature,
+            issuer,
+            validity,
+            subject,
+            subject_public_key_info,
+            issuer_unique_id,
+            subject_unique_id,
+            extensions,
+        })
+    }
+}
+
+/// `Extensions ::= SEQUENCE OF Extension`.
+fn extensions(tlv: Tlv<'_>) -> der::Result<Vec<Extension<'_>>> {
+    if tlv.tag != SEQUENCE {
+        return Err(unexpected(SEQUENCE, tlv.tag));
+    }
+    let mut list = Elements::new(tlv.content);
+    let mut out = Vec::new();
+    while !list.is_empty() {
+        let mut fields = Elements::new(list.expect(SEQUENCE)?.content);
+        let extn_id = ObjectIdentifier::from_der(fields.expect(0x06)?.whole)?;
+        let critical = match fields.peek_tag()? {
+            Some(0x01) => bool::from_der(fields.next()?.whole)?,
+            _ => false,
+        };
+        let extn_value = der::asn1::OctetStringRef::new(fields.expect(0x04)?.content)?;
+        fields.finish()?;
+        out.push(Extension {
+            extn_id,
+            critical,
+            extn_value,
+        });
+    }
+    Ok(out)
+}
+
+impl<'a> Name<'a> {
+    /// Checks a Name TLV's content: SEQUENCE OF SET OF AttributeTypeAndValue,
+    /// no two equal attributes in one SET (equal encodings are what DER's SET OF
+    /// order calls equal).
+    fn decode(tlv: Tlv<'a>) -> der::Result<Self> {
+        let mut rdns = Elements::new(tlv.content);
+        while !rdns.is_empty() {
+            let set = rdns.expect(SET)?;
+            let mut elements = Elements::new(set.content);
+            let mut count = 0usize;
+            while !elements.is_empty() {
+                let start = set.content.len() - elements.rest.len();
+                let attribute = elements.expect(SEQUENCE)?;
+                let mut fields = Elements::new(attribute.content);
+                ObjectIdentifier::from_der(fields.expect(0x06)?.whole)?;
+                fields.next()?;
+                fields.finish()?;
+                count += 1;
+                if count > 1 {
+                    // Compare with every earlier element (x509-cert's insertion
+                    // sort is quadratic too).
+                    let mut earlier = Elements::new(&set.content[..start]);
+                    while !earlier.is_empty() {
+                        if earlier.next()?.whole == attribute.whole {
+                            return Err(ErrorKind::SetDuplicate.into());
+                        }
+                    }
+                }
+            }
+        }
+        Ok(Self::unchecked(tlv))
+    }
+
+    fn unchecked(tlv: Tlv<'a>) -> Self {
+        Self {
+            tlv: tlv.whole,
+            rdns: tlv.content,
+        }
+    }
+
+    /// Decodes and checks a Name TLV.
+    #[cfg(test)]
+    pub(crate) fn from_tlv(tlv: &'a [u8]) -> der::Result<Self> {
+        let mut outer = Elements::new(tlv);
+        let name = outer.expect(SEQUENCE)?;
+        outer.finish()?;
+        Self::decode(name)
+    }
+
+    /// A Name TLV already checked (one of a parsed certificate's names), without
+    /// checking it again; [`Name::attributes`] skips what it cannot read.
+    pub(crate) fn checked_before(tlv: &'a [u8]) -> der::Result<Self> {
+        Elements::new(tlv).expect(SEQUENCE).map(Self::unchecked)
+    }
+
+    /// Calls `each` with every attribute, RDN by RDN in encoded order, the
+    /// attributes of one RDN in DER SET OF order (as x509-cert holds them).
+    pub(crate) fn attributes(&self, mut each: impl FnMut(ObjectIdentifier, Tag, &'a [u8])) {
+        let mut rdns = Elements::new(self.rdns);
+        let mut many: Vec<Attribute<'a>> = Vec::new();
+        while let Ok(set) = rdns.next() {
+            many.clear();
+            let mut elements = Elements::new(set.content);
+            while let Ok(element) = elements.next() {
+                let mut fields = Elements::new(element.content);
+                let (Ok(oid), Ok(value)) = (fields.next(), fields.next()) else {
+                    continue;
+                };
+                let (Ok(oid), Ok(tag)) = (
+                    ObjectIdentifier::from_bytes(oid.content),
+                    Tag::try_from(value.tag),
+                ) else {
+                    continue;
+                };
+                if let Ok(value) = AnyRef::new(tag, value.content) {
+                    many.push(Attribute { oid, value });
+                }
+            }
+            if many.len() > 1 {
+                many.sort_by(|a, b| a.der_cmp(b).unwrap_or(Ordering::Equal));
+            }
+            for attribute in &many {
+                each(
+                    attribute.oid,
+                    attribute.value.tag(),
+                    attribute.value.value(),
+                );
+            }
+        }
+    }
+}
+
+/// Decodes `der` with this module and with x509-cert and compares the results:
+/// whether each accepts it, every field, and the names as the verifier renders
+/// them. `Ok(true)` when both accept it alike, `Ok(false)` when both refuse it,
+/// `Err` names the first difference. For the unit tests and the fuzz targets.
+pub(crate) fn compare_with_x509_cert(der: &[u8]) -> Result<bool, String> {
+    use der::Encode;
+    let ours = Certificate::from_der(der);
+    let theirs = x509_cert::Certificate::from_der(der);
+    let (ours, theirs) = match (ours, theirs) {
+        (Ok(ours), Ok(theirs)) => (ours, theirs),
+        (Err(_), Err(_)) => return Ok(false),
+        (ours, theirs) => {
+            return Err(format!(
+                "decoders disagree on {der:02x?}: ours {:?}, x509-cert {:?}",
+                ours.err(),
+                theirs.err()
+            ))
+        }
+    };
+    fn enc(e: &impl Encode) -> Vec<u8> {
+        e.to_der().unwrap_or_default()
+    }
+    let mut differences = Vec::new();
+    let mut same = |what: &str, equal: bool| {
+        if !equal {
+            differences.push(what.to_owned());
+        }
+    };
+    let (t, o) = (&theirs.tbs_certificate, &ours.tbs_certificate);
+    same("version", t.version == o.version);
+    same(
+        "serial",
+        t.serial_number.as_bytes() == o.serial_number.0.as_bytes(),
+    );
+    same("signature", enc(&t.signature) == enc(&o.signature));
+    // Names: the same attributes in the same (x509-cert's sorted) order.
+    let listed = |name: &Name<'_>| {
+        let mut all = Vec::new();
+        name.attributes(|oid, tag, value| all.push((oid, tag, value.to_vec())));
+        all
+    };
+    let theirs_listed = |name: &x509_cert::name::Name| {
+        let atvs = name.0.iter().flat_map(|rdn| rdn.0.iter());
+        atvs.map(|a| (a.oid, a.value.tag(), a.value.value().to_vec()))
+            .collect::<Vec<_>>()
+    };
+    same("issuer", theirs_listed(&t.issuer) == listed(&o.issuer));
+    same("subject", theirs_listed(&t.subject) == listed(&o.subject));
+    same("validity", t.validity == o.validity);
+    same(
+        "spki",
+        enc(&t.subject_public_key_info) == enc(&o.subject_public_key_info),
+    );
+    same(
+        "issuerUniqueID",
+        t.issuer_unique_id.as_ref().map(enc) == o.issuer_unique_id.as_ref().map(enc),
+    );
+    same(
+        "subjectUniqueID",
+        t.subject_unique_id.as_ref().map(enc) == o.subject_unique_id.as_ref().map(enc),
+    );
+    same(
+        "extensions",
+        t.extensions
+            .as_ref()
+            .map(|e| e.iter().map(enc).collect::<Vec<_>>())
+            == o.extensions.as_ref().map(|e| e.iter().map(enc).collect()),
+    );
+    same(
+        "signatureAlgorithm",
+        enc(&theirs.signature_algorithm) == enc(&ours.signature_algorithm),
+    );
+    same(
+        "signatureValue",
+        enc(&theirs.signature) == enc(&ours.signature),
+    );
+    // x509-cert re-encodes a name with its SETs sorted; rendered from the
+    // certificate's own bytes, the attributes must come in that order. (The
+    // tbsCertificate is not compared: x509-cert re-encodes it without the
+    // context-specific elements it skipped, while the signature covers the
+    // bytes as they are.)
+    let render = |tlv: &[u8]| crate::identity::render_go_der(tlv);
+    same(
+        "issuer text",
+        render(&enc(&t.issuer)) == render(o.issuer.tlv),
+    );
+    same(
+        "subject text",
+        render(&enc(&t.subject)) == render(o.subject.tlv),
+    );
+    if let Err(e) = crate::cert::Cert::parse(der, "certificate") {
+        same("parts", !e.message().contains("locate"));
+    }
+    if differences.is_empty() {
+        Ok(true)
+    } else {
+        Err(format!("decoders differ in {differences:?} on {der:02x?}"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use der::Encode;
+
+    /// Some DER SET OF orders and duplicates, against x509-cert's Name.
+    #[test]
+    fn names_decode_as_x509_cert_decodes_them() {
+        let atv = |oid: &str, tag: u8, value: &[u8]| {
+            let mut v = vec![tag, value.len() as u8];
+            v.extend_from_slice(value);
+            let oid: ObjectIdentifier = oid.parse().unwrap();
+            let oid = oid.to_der().unwrap();
+            let mut out = vec![0x30, (oid.len() + v.len()) as u8];
+            out.extend(oid);
+            out.extend(v);
+            out
+        };
+        let wrap = |tag: u8, parts: Vec<Vec<u8>>| {
+            let body: Vec<u8> = parts.concat();
+            let mut out = vec![tag];
+            out.extend(Length::try_from(body.len()).unwrap().to_der().unwrap());
+            out.extend(body);
+            out
+        };
+        let cn_a = atv("2.5.4.3", 0x0c, b"a");
+        let cn_b = atv("2.5.4.3", 0x0c, b"b");
+        let cn_a_printable = atv("2.5.4.3", 0x13, b"a");
+        let o = atv("2.5.4.10", 0x0c, b"org");
+        let cases: Vec<Vec<u8>> = vec![
+            wrap(0x30, vec![]),
+            wrap(0x30, vec![wrap(0x31, vec![])]),
+            wrap(0x30, vec![wrap(0x31, vec![cn_a.clone()])]),
+            wrap(0x30, vec![wrap(0x31, vec![cn_b.clone(), cn_a.clone()])]),
+            wrap(0x30, vec![wrap(0x31, vec![cn_a.clone(), cn_a.clone()])]),
+            wrap(
+                0x30,
+                vec![wrap(0x31, vec![cn_a.clone(), cn_b.clone(), cn_a.clone()])],
+            ),
+            wrap(
+                0x30,
+                vec![wrap(0x31, vec![cn_a_printable.clone(), cn_a.clone()])],
+            ),
+            wrap(
+                0x30,
+                vec![wrap(0x31, vec![o.clone(), cn_b.clone(), cn_a.clone()])],
+            ),
+            wrap(
+                0x30,
+                vec![wrap(0x31, vec![o.clone()]), wrap(0x31, vec![o.clone()])],
+            ),
+            wrap(0x30, vec![wrap(0x30, vec![o.clone()])]),
+            wrap(0x30, vec![o.clone()]),
+        ];
+        for case in cases {
+            let ours = Name::from_tlv(&case);
+            let theirs = x509_cert::name::Name::from_der(&case);
+            assert_eq!(ours.is_ok(), theirs.is_ok(), "{case:02x?}");
+            if let (Ok(ours), Ok(theirs)) = (ours, theirs) {
+                let mut seen = Vec::new();
+                ours.attributes(|oid, tag, value| {
+                    seen.push((oid, AnyRef::new(tag, value).unwrap().to_der().unwrap()))
+                });
+                let expected: Vec<_> = theirs
+                    .0
+                    .iter()
+                    .flat_map(|rdn| rdn.0.iter())
+                    .map(|a| (a.oid, a.value.to_der().unwrap()))
+                    .collect();
+                assert_eq!(seen, expected, "{case:02x?}");
+            }
+        }
+    }
+}
