@@ -158,6 +158,7 @@ impl<'a> Elements<'a> {
 
     /// The next TLV: a known tag, a definite minimal length of at most four
     /// octets, content inside the input.
+    #[inline]
     fn next(&mut self) -> der::Result<Tlv<'a>> {
         let bytes = self.rest;
         let (&tag, rest) = bytes.split_first().ok_or(ErrorKind::Incomplete {
@@ -205,10 +206,13 @@ impl<'a> Elements<'a> {
             }
         };
         let header_len = bytes.len() - rest.len();
-        let content = rest.get(..length).ok_or(ErrorKind::Incomplete {
-            expected_len: Length::try_from(header_len + length)?,
-            actual_len: Length::try_from(bytes.len())?,
-        })?;
+        let Some(content) = rest.get(..length) else {
+            return Err(ErrorKind::Incomplete {
+                expected_len: Length::try_from(header_len + length)?,
+                actual_len: Length::try_from(bytes.len())?,
+            }
+            .into());
+        };
         let whole = &bytes[..header_len + length];
         self.rest = &rest[length..];
         Ok(Tlv {
@@ -268,6 +272,15 @@ fn unexpected(expected: u8, actual: u8) -> der::Error {
     }
 }
 
+/// An OBJECT IDENTIFIER's value, as der decodes it: at most
+/// `ObjectIdentifier::MAX_SIZE` octets, then `ObjectIdentifier::from_bytes`.
+fn oid(tlv: Tlv<'_>) -> der::Result<ObjectIdentifier> {
+    if tlv.content.len() > ObjectIdentifier::MAX_SIZE {
+        return Err(Tag::ObjectIdentifier.length_error());
+    }
+    Ok(ObjectIdentifier::from_bytes(tlv.content)?)
+}
+
 /// The content of an EXPLICIT context-specific field: a constructed tag around
 /// exactly one element.
 fn explicit(tlv: Tlv<'_>) -> der::Result<Tlv<'_>> {
@@ -294,7 +307,7 @@ fn implicit_bit_string(tlv: Tlv<'_>) -> der::Result<BitStringRef<'_>> {
 /// `AlgorithmIdentifier ::= SEQUENCE { algorithm OID, parameters ANY OPTIONAL }`.
 fn algorithm(tlv: Tlv<'_>) -> der::Result<AlgorithmIdentifierRef<'_>> {
     let mut fields = Elements::new(tlv.content);
-    let oid = ObjectIdentifier::from_der(fields.expect(0x06)?.whole)?;
+    let oid = oid(fields.expect(0x06)?)?;
     let parameters = if fields.is_empty() {
         None
     } else {
@@ -379,7 +392,7 @@ fn extensions(tlv: Tlv<'_>) -> der::Result<Vec<Extension<'_>>> {
     let mut out = Vec::new();
     while !list.is_empty() {
         let mut fields = Elements::new(list.expect(SEQUENCE)?.content);
-        let extn_id = ObjectIdentifier::from_der(fields.expect(0x06)?.whole)?;
+        let extn_id = oid(fields.expect(0x06)?)?;
         let critical = match fields.peek_tag()? {
             Some(0x01) => bool::from_der(fields.next()?.whole)?,
             _ => false,
@@ -409,7 +422,7 @@ impl<'a> Name<'a> {
                 let start = set.content.len() - elements.rest.len();
                 let attribute = elements.expect(SEQUENCE)?;
                 let mut fields = Elements::new(attribute.content);
-                ObjectIdentifier::from_der(fields.expect(0x06)?.whole)?;
+                oid(fields.expect(0x06)?)?;
                 fields.next()?;
                 fields.finish()?;
                 count += 1;
