@@ -299,8 +299,8 @@ const GO_NAMED_TYPES: [(u8, &str); 9] = [
 
 /// Last arc of an OID of the form `2.5.4.x` that Go names, as an index into
 /// [`GO_NAMED_TYPES`].
-fn go_named_type(oid: &der::asn1::ObjectIdentifier) -> Option<usize> {
-    match oid.as_bytes() {
+fn go_named_type(oid: &[u8]) -> Option<usize> {
+    match oid {
         [0x55, 0x04, arc] => GO_NAMED_TYPES.iter().position(|(a, _)| a == arc),
         _ => None,
     }
@@ -347,7 +347,7 @@ fn render_go_name(name: &crate::x509::Name<'_>) -> String {
     let mut fields: [Vec<Cow<'_, [u8]>>; 9] = Default::default();
     name.attributes(|oid, tag, bytes| {
         let value = go_string(tag, bytes);
-        match (go_named_type(&oid), value) {
+        match (go_named_type(oid), value) {
             (Some(index), Some(text)) => {
                 let (_, short) = GO_NAMED_TYPES[index];
                 if short == "CN" || short == "SERIALNUMBER" {
@@ -355,13 +355,18 @@ fn render_go_name(name: &crate::x509::Name<'_>) -> String {
                 }
                 fields[index].push(text);
             }
-            (_, value) => extra.push(GoAttribute {
-                oid,
-                value: value.map_or_else(
-                    || GoValue::Der(any_der(tag, bytes)),
-                    |text| GoValue::Str(text.into_owned()),
-                ),
-            }),
+            (_, value) => {
+                // The OIDs of a parsed certificate's names were checked.
+                if let Ok(oid) = der::asn1::ObjectIdentifier::from_bytes(oid) {
+                    extra.push(GoAttribute {
+                        oid,
+                        value: value.map_or_else(
+                            || GoValue::Der(any_der(tag, bytes)),
+                            |text| GoValue::Str(text.into_owned()),
+                        ),
+                    });
+                }
+            }
         }
     });
 

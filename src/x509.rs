@@ -463,35 +463,45 @@ impl<'a> Name<'a> {
         Elements::new(tlv).expect(SEQUENCE).map(Self::unchecked)
     }
 
-    /// Calls `each` with every attribute, RDN by RDN in encoded order, the
-    /// attributes of one RDN in DER SET OF order (as x509-cert holds them).
-    pub(crate) fn attributes(&self, mut each: impl FnMut(ObjectIdentifier, Tag, &'a [u8])) {
+    /// Calls `each` with every attribute (its OID's content octets, its value's
+    /// tag and content), RDN by RDN in encoded order, the attributes of one RDN
+    /// in DER SET OF order (as x509-cert holds them).
+    pub(crate) fn attributes(&self, mut each: impl FnMut(&[u8], Tag, &'a [u8])) {
         let mut rdns = Elements::new(self.rdns);
         let mut many: Vec<Attribute<'a>> = Vec::new();
         while let Ok(set) = rdns.next() {
-            many.clear();
             let mut elements = Elements::new(set.content);
-            while let Ok(element) = elements.next() {
+            let read = |element: Tlv<'a>| {
                 let mut fields = Elements::new(element.content);
-                let (Ok(oid), Ok(value)) = (fields.next(), fields.next()) else {
-                    continue;
-                };
-                let (Ok(oid), Ok(tag)) = (
-                    ObjectIdentifier::from_bytes(oid.content),
-                    Tag::try_from(value.tag),
-                ) else {
-                    continue;
-                };
-                if let Ok(value) = AnyRef::new(tag, value.content) {
-                    many.push(Attribute { oid, value });
+                let (oid, value) = (fields.next().ok()?, fields.next().ok()?);
+                Some((oid.content, Tag::try_from(value.tag).ok()?, value.content))
+            };
+            let Ok(first) = elements.next() else {
+                continue;
+            };
+            if elements.is_empty() {
+                // One attribute (the usual RDN): nothing to sort.
+                if let Some((oid, tag, value)) = read(first) {
+                    each(oid, tag, value);
                 }
+                continue;
             }
-            if many.len() > 1 {
-                many.sort_by(|a, b| a.der_cmp(b).unwrap_or(Ordering::Equal));
+            many.clear();
+            let mut element = Ok(first);
+            while let Ok(tlv) = element {
+                if let Some((oid, tag, value)) = read(tlv) {
+                    if let (Ok(oid), Ok(value)) =
+                        (ObjectIdentifier::from_bytes(oid), AnyRef::new(tag, value))
+                    {
+                        many.push(Attribute { oid, value });
+                    }
+                }
+                element = elements.next();
             }
+            many.sort_by(|a, b| a.der_cmp(b).unwrap_or(Ordering::Equal));
             for attribute in &many {
                 each(
-                    attribute.oid,
+                    attribute.oid.as_bytes(),
                     attribute.value.tag(),
                     attribute.value.value(),
                 );
@@ -538,12 +548,12 @@ pub(crate) fn compare_with_x509_cert(der: &[u8]) -> Result<bool, String> {
     // Names: the same attributes in the same (x509-cert's sorted) order.
     let listed = |name: &Name<'_>| {
         let mut all = Vec::new();
-        name.attributes(|oid, tag, value| all.push((oid, tag, value.to_vec())));
+        name.attributes(|oid, tag, value| all.push((oid.to_vec(), tag, value.to_vec())));
         all
     };
     let theirs_listed = |name: &x509_cert::name::Name| {
         let atvs = name.0.iter().flat_map(|rdn| rdn.0.iter());
-        atvs.map(|a| (a.oid, a.value.tag(), a.value.value().to_vec()))
+        atvs.map(|a| (a.oid.as_bytes().to_vec(), a.value.tag(), a.value.value().to_vec()))
             .collect::<Vec<_>>()
     };
     same("issuer", theirs_listed(&t.issuer) == listed(&o.issuer));
@@ -661,6 +671,7 @@ mod tests {
             if let (Ok(ours), Ok(theirs)) = (ours, theirs) {
                 let mut seen = Vec::new();
                 ours.attributes(|oid, tag, value| {
+                    let oid = ObjectIdentifier::from_bytes(oid).unwrap();
                     seen.push((oid, AnyRef::new(tag, value).unwrap().to_der().unwrap()))
                 });
                 let expected: Vec<_> = theirs
