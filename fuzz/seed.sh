@@ -76,6 +76,7 @@ for i, path in enumerate(cert_files):
         put("trust_store", bytes([i % 3]) + der)
         put("x5c", bytes([i % 7, 1]) + der)
         put("x5c", bytes([i % 7, 0]) + der)
+        put("certificate", der)
 
 # WASI requests (wasm/src/request.rs), built as wasm/test/harness.mjs builds them: every
 # manifest case (OCI and blob, user metadata, stores as PEM text and as base64 DER),
