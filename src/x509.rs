@@ -109,6 +109,39 @@ impl FixedTag for Name<'_> {
 // TLV reading by der 0.7's rules
 // ---------------------------------------------------------------------------
 
+/// A decoding failure: the `der` error (kept for its message) behind one pointer,
+/// so that results pass through the reader's many small functions in registers
+/// (a `der::Error` is about 50 bytes, and copying it through every call cost a
+/// third of the reader's time). Only failures allocate.
+#[derive(Debug)]
+struct Fail(Box<der::Error>);
+
+type Res<T> = Result<T, Fail>;
+
+impl From<der::Error> for Fail {
+    fn from(e: der::Error) -> Self {
+        Fail(Box::new(e))
+    }
+}
+
+impl From<ErrorKind> for Fail {
+    fn from(kind: ErrorKind) -> Self {
+        der::Error::from(kind).into()
+    }
+}
+
+impl From<const_oid::Error> for Fail {
+    fn from(e: const_oid::Error) -> Self {
+        der::Error::from(e).into()
+    }
+}
+
+impl From<Fail> for der::Error {
+    fn from(fail: Fail) -> Self {
+        *fail.0
+    }
+}
+
 const SEQUENCE: u8 = 0x30;
 const SET: u8 = 0x31;
 
@@ -127,6 +160,14 @@ fn tag_ok(byte: u8) -> bool {
         0x40..=0x7E | 0x80..=0xBE | 0xC0..=0xFE => byte & 0x1F != 0x1F,
         _ => false,
     }
+}
+
+/// A length that is not minimal or longer than four octets, after `tag`.
+#[cold]
+fn length_error(tag: u8) -> Fail {
+    Tag::try_from(tag)
+        .map_or_else(|e| e, |tag| ErrorKind::Length { tag }.into())
+        .into()
 }
 
 fn tag_error(byte: u8) -> der::Error {
@@ -148,25 +189,25 @@ impl<'a> Elements<'a> {
     }
 
     /// The next tag octet, checked as `der` checks a peeked tag.
-    fn peek_tag(&self) -> der::Result<Option<u8>> {
+    fn peek_tag(&self) -> Res<Option<u8>> {
         match self.rest.first() {
             Some(&byte) if tag_ok(byte) => Ok(Some(byte)),
-            Some(&byte) => Err(tag_error(byte)),
+            Some(&byte) => Err(tag_error(byte).into()),
             None => Ok(None),
         }
     }
 
     /// The next TLV: a known tag, a definite minimal length of at most four
     /// octets, content inside the input.
-    #[inline]
-    fn next(&mut self) -> der::Result<Tlv<'a>> {
+    #[inline(always)]
+    fn next(&mut self) -> Res<Tlv<'a>> {
         let bytes = self.rest;
         let (&tag, rest) = bytes.split_first().ok_or(ErrorKind::Incomplete {
             expected_len: Length::ONE,
             actual_len: Length::ZERO,
         })?;
         if !tag_ok(tag) {
-            return Err(tag_error(tag));
+            return Err(tag_error(tag).into());
         }
         let (&first, mut rest) = rest.split_first().ok_or(ErrorKind::Incomplete {
             expected_len: Length::new(2),
@@ -193,17 +234,12 @@ impl<'a> Elements<'a> {
                     _ => octets[0] != 0,
                 };
                 if !minimal {
-                    return Err(Tag::try_from(tag)
-                        .map_or_else(|e| e, |tag| ErrorKind::Length { tag }.into()));
+                    return Err(length_error(tag));
                 }
                 Length::try_from(value)?;
                 value as usize
             }
-            _ => {
-                return Err(
-                    Tag::try_from(tag).map_or_else(|e| e, |tag| ErrorKind::Length { tag }.into())
-                )
-            }
+            _ => return Err(length_error(tag)),
         };
         let header_len = bytes.len() - rest.len();
         let Some(content) = rest.get(..length) else {
@@ -223,16 +259,17 @@ impl<'a> Elements<'a> {
     }
 
     /// The next TLV, which must have tag `tag`.
-    fn expect(&mut self, tag: u8) -> der::Result<Tlv<'a>> {
+    #[inline(always)]
+    fn expect(&mut self, tag: u8) -> Res<Tlv<'a>> {
         let tlv = self.next()?;
         if tlv.tag != tag {
-            return Err(unexpected(tag, tlv.tag));
+            return Err(unexpected(tag, tlv.tag).into());
         }
         Ok(tlv)
     }
 
     /// The end of a SEQUENCE: nothing may follow its last field.
-    fn finish(&self) -> der::Result<()> {
+    fn finish(&self) -> Res<()> {
         if self.rest.is_empty() {
             Ok(())
         } else {
@@ -247,7 +284,7 @@ impl<'a> Elements<'a> {
     /// An OPTIONAL (or DEFAULT) context-specific field `[number]`, as
     /// `ContextSpecific::decode_with` finds it: context-specific elements with a
     /// lower number in front of it are skipped; any other element ends the search.
-    fn context(&mut self, number: u8) -> der::Result<Option<Tlv<'a>>> {
+    fn context(&mut self, number: u8) -> Res<Option<Tlv<'a>>> {
         while let Some(tag) = self.peek_tag()? {
             if !(0x80..=0xBF).contains(&tag) || tag & 0x1F > number {
                 break;
@@ -274,18 +311,18 @@ fn unexpected(expected: u8, actual: u8) -> der::Error {
 
 /// An OBJECT IDENTIFIER's value, as der decodes it: at most
 /// `ObjectIdentifier::MAX_SIZE` octets, then `ObjectIdentifier::from_bytes`.
-fn oid(tlv: Tlv<'_>) -> der::Result<ObjectIdentifier> {
+fn oid(tlv: Tlv<'_>) -> Res<ObjectIdentifier> {
     if tlv.content.len() > ObjectIdentifier::MAX_SIZE {
-        return Err(Tag::ObjectIdentifier.length_error());
+        return Err(Tag::ObjectIdentifier.length_error().into());
     }
     Ok(ObjectIdentifier::from_bytes(tlv.content)?)
 }
 
 /// The content of an EXPLICIT context-specific field: a constructed tag around
 /// exactly one element.
-fn explicit(tlv: Tlv<'_>) -> der::Result<Tlv<'_>> {
+fn explicit(tlv: Tlv<'_>) -> Res<Tlv<'_>> {
     if tlv.tag & 0x20 == 0 {
-        return Err(Tag::try_from(tlv.tag)?.unexpected_error(None));
+        return Err(Tag::try_from(tlv.tag)?.unexpected_error(None).into());
     }
     let mut inner = Elements::new(tlv.content);
     let element = inner.next()?;
@@ -294,18 +331,18 @@ fn explicit(tlv: Tlv<'_>) -> der::Result<Tlv<'_>> {
 }
 
 /// An IMPLICIT `[n] BIT STRING`: primitive, read as a BIT STRING.
-fn implicit_bit_string(tlv: Tlv<'_>) -> der::Result<BitStringRef<'_>> {
+fn implicit_bit_string(tlv: Tlv<'_>) -> Res<BitStringRef<'_>> {
     if tlv.tag & 0x20 != 0 {
-        return Err(Tag::BitString.non_canonical_error());
+        return Err(Tag::BitString.non_canonical_error().into());
     }
     let (&unused, bits) = tlv.content.split_first().ok_or(ErrorKind::Length {
         tag: Tag::BitString,
     })?;
-    BitStringRef::new(unused, bits)
+    Ok(BitStringRef::new(unused, bits)?)
 }
 
 /// `AlgorithmIdentifier ::= SEQUENCE { algorithm OID, parameters ANY OPTIONAL }`.
-fn algorithm(tlv: Tlv<'_>) -> der::Result<AlgorithmIdentifierRef<'_>> {
+fn algorithm(tlv: Tlv<'_>) -> Res<AlgorithmIdentifierRef<'_>> {
     let mut fields = Elements::new(tlv.content);
     let oid = oid(fields.expect(0x06)?)?;
     let parameters = if fields.is_empty() {
@@ -321,6 +358,10 @@ fn algorithm(tlv: Tlv<'_>) -> der::Result<AlgorithmIdentifierRef<'_>> {
 impl<'a> Certificate<'a> {
     /// Decodes one DER certificate, with nothing after it.
     pub(crate) fn from_der(der: &'a [u8]) -> der::Result<Self> {
+        Ok(Self::decode(der)?)
+    }
+
+    fn decode(der: &'a [u8]) -> Res<Self> {
         let mut outer = Elements::new(der);
         let certificate = outer.expect(SEQUENCE)?;
         outer.finish()?;
@@ -340,7 +381,7 @@ impl<'a> Certificate<'a> {
 }
 
 impl<'a> TbsCertificate<'a> {
-    fn decode(tlv: Tlv<'a>) -> der::Result<Self> {
+    fn decode(tlv: Tlv<'a>) -> Res<Self> {
         let mut fields = Elements::new(tlv.content);
         let version = match fields.context(0)? {
             Some(field) => Version::from_der(explicit(field)?.whole)?,
@@ -348,7 +389,7 @@ impl<'a> TbsCertificate<'a> {
         };
         let serial = IntRef::from_der(fields.expect(0x02)?.whole)?;
         if serial.len() > Length::new(21) {
-            return Err(Tag::Integer.value_error());
+            return Err(Tag::Integer.value_error().into());
         }
         let signature = algorithm(fields.expect(SEQUENCE)?)?;
         let issuer = Name::decode(fields.expect(SEQUENCE)?)?;
@@ -384,9 +425,9 @@ impl<'a> TbsCertificate<'a> {
 }
 
 /// `Extensions ::= SEQUENCE OF Extension`.
-fn extensions(tlv: Tlv<'_>) -> der::Result<Vec<Extension<'_>>> {
+fn extensions(tlv: Tlv<'_>) -> Res<Vec<Extension<'_>>> {
     if tlv.tag != SEQUENCE {
-        return Err(unexpected(SEQUENCE, tlv.tag));
+        return Err(unexpected(SEQUENCE, tlv.tag).into());
     }
     let mut list = Elements::new(tlv.content);
     let mut out = Vec::new();
@@ -412,7 +453,7 @@ impl<'a> Name<'a> {
     /// Checks a Name TLV's content: SEQUENCE OF SET OF AttributeTypeAndValue,
     /// no two equal attributes in one SET (equal encodings are what DER's SET OF
     /// order calls equal).
-    fn decode(tlv: Tlv<'a>) -> der::Result<Self> {
+    fn decode(tlv: Tlv<'a>) -> Res<Self> {
         let mut rdns = Elements::new(tlv.content);
         while !rdns.is_empty() {
             let set = rdns.expect(SET)?;
@@ -432,7 +473,7 @@ impl<'a> Name<'a> {
                     let mut earlier = Elements::new(&set.content[..start]);
                     while !earlier.is_empty() {
                         if earlier.next()?.whole == attribute.whole {
-                            return Err(ErrorKind::SetDuplicate.into());
+                            return Err(der::Error::from(ErrorKind::SetDuplicate).into());
                         }
                     }
                 }
@@ -454,13 +495,13 @@ impl<'a> Name<'a> {
         let mut outer = Elements::new(tlv);
         let name = outer.expect(SEQUENCE)?;
         outer.finish()?;
-        Self::decode(name)
+        Ok(Self::decode(name)?)
     }
 
     /// A Name TLV already checked (one of a parsed certificate's names), without
     /// checking it again; [`Name::attributes`] skips what it cannot read.
     pub(crate) fn checked_before(tlv: &'a [u8]) -> der::Result<Self> {
-        Elements::new(tlv).expect(SEQUENCE).map(Self::unchecked)
+        Ok(Elements::new(tlv).expect(SEQUENCE).map(Self::unchecked)?)
     }
 
     /// Calls `each` with every attribute (its OID's content octets, its value's
@@ -553,8 +594,14 @@ pub(crate) fn compare_with_x509_cert(der: &[u8]) -> Result<bool, String> {
     };
     let theirs_listed = |name: &x509_cert::name::Name| {
         let atvs = name.0.iter().flat_map(|rdn| rdn.0.iter());
-        atvs.map(|a| (a.oid.as_bytes().to_vec(), a.value.tag(), a.value.value().to_vec()))
-            .collect::<Vec<_>>()
+        atvs.map(|a| {
+            (
+                a.oid.as_bytes().to_vec(),
+                a.value.tag(),
+                a.value.value().to_vec(),
+            )
+        })
+        .collect::<Vec<_>>()
     };
     same("issuer", theirs_listed(&t.issuer) == listed(&o.issuer));
     same("subject", theirs_listed(&t.subject) == listed(&o.subject));
