@@ -137,6 +137,11 @@ impl Cert {
         };
         let parsed = x509::Certificate::from_der(der).map_err(|e| bad(e.to_string()))?;
         let tbs_cert = &parsed.tbs_certificate;
+        if tbs_cert.skipped > 0 {
+            // x509-cert (and so the decoder above) passes over them; Go reads the
+            // certificate differently (as one without extensions). Neither is DER.
+            return Err(bad("its tbsCertificate has a repeated or misplaced [0], [1] or [2] field; RFC 5280 allows each once, in order".into()));
+        }
         let spki = &tbs_cert.subject_public_key_info;
         let key_bits = spki
             .subject_public_key
@@ -732,6 +737,53 @@ mod tests {
     /// Asserts that both decoders agree on `der`; whether they accept it.
     fn assert_same_decoding(der: &[u8]) -> bool {
         x509::compare_with_x509_cert(der).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    /// x509-cert passes over a repeated or misplaced context-specific field in
+    /// front of a later optional one (der's `decode_with`), which RFC 5280 has no
+    /// room for and Go reads differently; the verifier refuses such certificates.
+    #[test]
+    fn misplaced_context_fields_in_tbs_are_refused() {
+        let der = fixture_ders()
+            .into_iter()
+            .find(|der| {
+                x509::Certificate::from_der(der).is_ok_and(|c| {
+                    c.tbs_certificate.version == x509_cert::certificate::Version::V3
+                        && c.tbs_certificate.extensions.is_some()
+                })
+            })
+            .unwrap();
+        let tree = Node::parse(&der);
+        let cases: [(usize, Node); 3] = [
+            // A [0] after the subject public key info (index 7 of a v3 TBS).
+            (7, Node::Leaf(0x80, vec![])),
+            // A second version field there.
+            (7, Node::Tree(0xA0, vec![Node::Leaf(0x02, vec![2])])),
+            // An issuerUniqueID twice.
+            (7, Node::Leaf(0x81, vec![0, 1])),
+        ];
+        for (i, (at, extra)) in cases.into_iter().enumerate() {
+            let mut m = tree.clone();
+            let Node::Tree(_, certificate) = &mut m[0] else {
+                panic!("a certificate is a SEQUENCE")
+            };
+            let Node::Tree(_, tbs) = &mut certificate[0] else {
+                panic!("a tbsCertificate is a SEQUENCE")
+            };
+            tbs.insert(at, extra.clone());
+            if i == 2 {
+                tbs.insert(at, extra);
+            }
+            let mut bytes = Vec::new();
+            m.iter().for_each(|n| n.encode(&mut bytes));
+            assert!(x509_cert::Certificate::from_der(&bytes).is_ok(), "case {i}");
+            assert!(assert_same_decoding(&bytes), "case {i}");
+            let e = Cert::parse(&bytes, "certificate 1 of x5c").unwrap_err();
+            assert_eq!(e.code(), ErrorCode::CertificateInvalid, "case {i}");
+            assert!(e.message().contains("misplaced"), "{}", e.message());
+        }
+        // Unchanged, the certificate parses.
+        assert!(Cert::parse(&der, "certificate 1 of x5c").is_ok());
     }
 
     /// RFC 5280 §4.2: an extension appears at most once. Few or many extensions,

@@ -17,7 +17,9 @@
 //! knows; a length is definite, minimal and at most 4 octets long (256 MiB); an
 //! optional context-specific field skips any context-specific element with a lower
 //! tag number in front of it (`ContextSpecific::decode_with`); a SEQUENCE is read
-//! to its end exactly. Unit tests compare both decoders on thousands of mutated
+//! to its end exactly. The skipped elements are counted
+//! ([`TbsCertificate::skipped`]) so that `Cert::parse` can refuse them, which is
+//! the one place where the verifier is stricter than x509-cert. Unit tests compare both decoders on thousands of mutated
 //! certificates, and the `x5c` fuzz target compares them on every input.
 
 use core::cmp::Ordering;
@@ -57,6 +59,10 @@ pub(crate) struct TbsCertificate<'a> {
     pub issuer_unique_id: Option<BitStringRef<'a>>,
     pub subject_unique_id: Option<BitStringRef<'a>>,
     pub extensions: Option<Vec<Extension<'a>>>,
+    /// Context-specific elements x509-cert skips without a word: a repeated or
+    /// out-of-order `[0]`, `[1]` or `[2]` in front of a later optional field.
+    /// RFC 5280 has no room for them; [`crate::cert::Cert::parse`] refuses them.
+    pub skipped: usize,
 }
 
 /// `Extension ::= SEQUENCE { extnID, critical BOOLEAN DEFAULT FALSE, extnValue }`
@@ -283,8 +289,9 @@ impl<'a> Elements<'a> {
 
     /// An OPTIONAL (or DEFAULT) context-specific field `[number]`, as
     /// `ContextSpecific::decode_with` finds it: context-specific elements with a
-    /// lower number in front of it are skipped; any other element ends the search.
-    fn context(&mut self, number: u8) -> Res<Option<Tlv<'a>>> {
+    /// lower number in front of it are skipped (counted in `skipped`); any other
+    /// element ends the search.
+    fn context(&mut self, number: u8, skipped: &mut usize) -> Res<Option<Tlv<'a>>> {
         while let Some(tag) = self.peek_tag()? {
             if !(0x80..=0xBF).contains(&tag) || tag & 0x1F > number {
                 break;
@@ -293,6 +300,7 @@ impl<'a> Elements<'a> {
             if tag & 0x1F == number {
                 return Ok(Some(tlv));
             }
+            *skipped += 1;
         }
         Ok(None)
     }
@@ -383,7 +391,8 @@ impl<'a> Certificate<'a> {
 impl<'a> TbsCertificate<'a> {
     fn decode(tlv: Tlv<'a>) -> Res<Self> {
         let mut fields = Elements::new(tlv.content);
-        let version = match fields.context(0)? {
+        let mut skipped = 0;
+        let version = match fields.context(0, &mut skipped)? {
             Some(field) => Version::from_der(explicit(field)?.whole)?,
             None => Version::default(),
         };
@@ -402,9 +411,15 @@ impl<'a> TbsCertificate<'a> {
             subject_public_key: BitStringRef::from_der(spki_fields.expect(0x03)?.whole)?,
         };
         spki_fields.finish()?;
-        let issuer_unique_id = fields.context(1)?.map(implicit_bit_string).transpose()?;
-        let subject_unique_id = fields.context(2)?.map(implicit_bit_string).transpose()?;
-        let extensions = match fields.context(3)? {
+        let issuer_unique_id = fields
+            .context(1, &mut skipped)?
+            .map(implicit_bit_string)
+            .transpose()?;
+        let subject_unique_id = fields
+            .context(2, &mut skipped)?
+            .map(implicit_bit_string)
+            .transpose()?;
+        let extensions = match fields.context(3, &mut skipped)? {
             Some(field) => Some(extensions(explicit(field)?)?),
             None => None,
         };
@@ -420,6 +435,7 @@ impl<'a> TbsCertificate<'a> {
             issuer_unique_id,
             subject_unique_id,
             extensions,
+            skipped,
         })
     }
 }
