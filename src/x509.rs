@@ -465,6 +465,20 @@ fn extensions(tlv: Tlv<'_>) -> Res<Vec<Extension<'_>>> {
     Ok(out)
 }
 
+/// Whether two of `encodings` are equal: pairwise for a few, by sorting for many
+/// (x509-cert's insertion sort is quadratic, so a 64 KiB name of one RDN with
+/// thousands of attributes would cost millions of comparisons).
+fn has_duplicate(encodings: &mut [&[u8]]) -> bool {
+    if encodings.len() <= 16 {
+        return encodings
+            .iter()
+            .enumerate()
+            .any(|(i, a)| encodings[..i].contains(a));
+    }
+    encodings.sort_unstable();
+    encodings.windows(2).any(|pair| pair[0] == pair[1])
+}
+
 impl<'a> Name<'a> {
     /// Checks a Name TLV's content: SEQUENCE OF SET OF AttributeTypeAndValue,
     /// no two equal attributes in one SET (equal encodings are what DER's SET OF
@@ -474,25 +488,27 @@ impl<'a> Name<'a> {
         while !rdns.is_empty() {
             let set = rdns.expect(SET)?;
             let mut elements = Elements::new(set.content);
-            let mut count = 0usize;
+            // The attributes of this RDN, kept only when there are several.
+            let mut first: Option<&[u8]> = None;
+            let mut all: Vec<&[u8]> = Vec::new();
             while !elements.is_empty() {
-                let start = set.content.len() - elements.rest.len();
                 let attribute = elements.expect(SEQUENCE)?;
                 let mut fields = Elements::new(attribute.content);
                 oid(fields.expect(0x06)?)?;
                 fields.next()?;
                 fields.finish()?;
-                count += 1;
-                if count > 1 {
-                    // Compare with every earlier element (x509-cert's insertion
-                    // sort is quadratic too).
-                    let mut earlier = Elements::new(&set.content[..start]);
-                    while !earlier.is_empty() {
-                        if earlier.next()?.whole == attribute.whole {
-                            return Err(der::Error::from(ErrorKind::SetDuplicate).into());
+                match first {
+                    None => first = Some(attribute.whole),
+                    Some(one) => {
+                        if all.is_empty() {
+                            all.push(one);
                         }
+                        all.push(attribute.whole);
                     }
                 }
+            }
+            if has_duplicate(&mut all) {
+                return Err(der::Error::from(ErrorKind::SetDuplicate).into());
             }
         }
         Ok(Self::unchecked(tlv))
@@ -677,6 +693,73 @@ pub(crate) fn compare_with_x509_cert(der: &[u8]) -> Result<bool, String> {
 mod tests {
     use super::*;
     use der::Encode;
+
+    /// `has_duplicate` answers as a pairwise scan does, for few and many.
+    #[test]
+    fn duplicates_are_found_in_few_and_many() {
+        let mut next = crate::test_rng::xorshift(0x9E37_79B9_7F4A_7C15_u64);
+        for len in [0usize, 1, 2, 16, 17, 40, 3_000] {
+            for _ in 0..20 {
+                let owned: Vec<Vec<u8>> = (0..len)
+                    .map(|_| {
+                        let n = (next() % 4) as usize;
+                        (0..n).map(|_| (next() % 3) as u8).collect()
+                    })
+                    .collect();
+                let pairwise = owned
+                    .iter()
+                    .enumerate()
+                    .any(|(i, a)| owned[..i].contains(a));
+                let mut refs: Vec<&[u8]> = owned.iter().map(Vec::as_slice).collect();
+                assert_eq!(has_duplicate(&mut refs), pairwise, "{len}");
+            }
+        }
+    }
+
+    /// One RDN with many attributes: checked as x509-cert checks it (a duplicate
+    /// anywhere refuses the name), in linear-logarithmic time.
+    #[test]
+    fn many_attributes_in_one_rdn() {
+        let atv = |i: usize| {
+            let value = format!("{i}");
+            let mut out = vec![
+                0x30,
+                (5 + 2 + value.len()) as u8,
+                0x06,
+                0x03,
+                0x55,
+                0x04,
+                0x03,
+            ];
+            out.push(0x0c);
+            out.push(value.len() as u8);
+            out.extend(value.bytes());
+            out
+        };
+        let name = |atvs: &[Vec<u8>]| {
+            let body: Vec<u8> = atvs.concat();
+            let mut set = vec![0x31];
+            set.extend(Length::try_from(body.len()).unwrap().to_der().unwrap());
+            set.extend(body);
+            let mut out = vec![0x30];
+            out.extend(Length::try_from(set.len()).unwrap().to_der().unwrap());
+            out.extend(set);
+            out
+        };
+        for count in [300, 6_000] {
+            let mut atvs: Vec<Vec<u8>> = (0..count).map(atv).collect();
+            let unique = name(&atvs);
+            assert!(Name::from_tlv(&unique).is_ok(), "{count}");
+            atvs.push(atv(count / 2));
+            let twice = name(&atvs);
+            assert!(Name::from_tlv(&twice).is_err(), "{count}");
+            if count <= 300 {
+                // x509-cert agrees (its check is quadratic, so only the small one).
+                assert!(x509_cert::name::Name::from_der(&unique).is_ok());
+                assert!(x509_cert::name::Name::from_der(&twice).is_err());
+            }
+        }
+    }
 
     /// Some DER SET OF orders and duplicates, against x509-cert's Name.
     #[test]
