@@ -265,8 +265,7 @@ impl Cert {
                 _ => {}
             }
         }
-        let mut sha256 = [0; 32];
-        sha256.copy_from_slice(&crypto::digest(Hash::Sha256, der));
+        let sha256 = crypto::sha256(der);
         Ok(Cert {
             der: der.to_vec(),
             parts,

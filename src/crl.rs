@@ -13,7 +13,7 @@ use x509_cert::ext::Extension;
 
 use crate::cert::{oid_name, original_tbs, Cert};
 use crate::chain_cache::Known;
-use crate::crypto::{self, Hash};
+use crate::crypto;
 use crate::revocation::CertStatus;
 use crate::signed_data;
 use crate::time::Time;
@@ -55,11 +55,7 @@ impl Crl {
             .to_vec();
         let issuer_raw =
             der::Encode::to_der(&list.tbs_cert_list.issuer).map_err(|e| e.to_string())?;
-        let sha256 = hash.then(|| {
-            let mut sha256 = [0; 32];
-            sha256.copy_from_slice(&crypto::digest(Hash::Sha256, der));
-            sha256
-        });
+        let sha256 = hash.then(|| crypto::sha256(der));
         let mut crl = Crl {
             sha256,
             tbs,

@@ -319,17 +319,18 @@ struct GoAttribute {
     value: GoValue,
 }
 
-/// Renders a certificate name (its DER, as the certificate encodes it) exactly as Go's `pkix.Name.String()` does for a
-/// certificate parsed by `crypto/x509`: attributes of unnamed types first (each its
-/// own RDN, certificate order), then C, ST, L, STREET, POSTALCODE, O, OU (all values
-/// of one type form one multi-valued RDN), CN and SERIALNUMBER (last value only), the
-/// whole list printed in reverse and joined by `,`.
+/// Renders a certificate name (its DER, as the certificate encodes it) exactly as
+/// Go's `pkix.Name.String()` does for a certificate parsed by `crypto/x509`:
+/// attributes of unnamed types first (each its own RDN, certificate order), then C,
+/// ST, L, STREET, POSTALCODE, O, OU (all values of one type form one multi-valued
+/// RDN), CN and SERIALNUMBER (last value only), the whole list printed in reverse
+/// and joined by `,`.
 ///
 /// Go refuses certificates whose name values are not strings; such values (which
 /// x509-cert accepts) are printed as `OID=#hex` of their DER so that identity
 /// matching fails closed on them. Attributes of a multi-valued RDN are visited in
-/// DER SET order (x509-cert sorts them so), which is the certificate's order whenever
-/// the certificate is DER-encoded.
+/// DER SET order (the order x509-cert sorts them into), which is the certificate's
+/// order whenever the certificate is DER-encoded.
 pub(crate) fn render_go_der(name: &[u8]) -> String {
     // The names of a parsed certificate were checked when it was parsed.
     crate::x509::Name::checked_before(name)

@@ -14,7 +14,7 @@ use x509_ocsp::{
 
 use crate::cert::{eku, hash_from_oid, oid_name, original_tbs, Cert};
 use crate::chain_cache::Known;
-use crate::crypto::{self, Hash};
+use crate::crypto;
 use crate::revocation::CertStatus;
 use crate::signed_data;
 use crate::time::Time;
@@ -77,11 +77,7 @@ impl Response {
                     .map_err(|e| e.message().to_owned())?,
             );
         }
-        let sha256 = hash.then(|| {
-            let mut sha256 = [0; 32];
-            sha256.copy_from_slice(&crypto::digest(Hash::Sha256, inner));
-            sha256
-        });
+        let sha256 = hash.then(|| crypto::sha256(inner));
         Ok(Self {
             basic: Some(Basic {
                 sha256,

@@ -167,6 +167,13 @@ pub fn digest(hash: Hash, data: &[u8]) -> Vec<u8> {
     backend::digest(hash, data)
 }
 
+/// SHA-256 of `data` as an array (certificate fingerprints, cache keys).
+pub(crate) fn sha256(data: &[u8]) -> [u8; 32] {
+    let mut out = [0; 32];
+    out.copy_from_slice(&digest(Hash::Sha256, data));
+    out
+}
+
 /// Lower-case hex of `bytes`.
 pub(crate) fn hex(bytes: &[u8]) -> String {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
