@@ -78,6 +78,10 @@ for i, path in enumerate(cert_files):
         put("x5c", bytes([i % 7, 0]) + der)
         put("certificate", der)
 
+# RFC 3161 timestamp tokens (DER), for the token parser's comparison with cms.
+for path in sorted(FIXTURES.glob("timestamp/tokens/*.tst")):
+    put("timestamp_token", path.read_bytes())
+
 # WASI requests (wasm/src/request.rs), built as wasm/test/harness.mjs builds them: every
 # manifest case (OCI and blob, user metadata, stores as PEM text and as base64 DER),
 # the policy as JSON text, revocation evidence, and inspect requests.

@@ -492,6 +492,7 @@ mod tests {
     use der::Encode;
 
     use super::*;
+    use crate::test_der::{self, Node};
 
     /// The raw names sliced from the DER are the names x509-cert decoded, encoded
     /// again: for every PEM certificate under tests/fixtures.
@@ -561,19 +562,7 @@ mod tests {
         for der in ders.iter().take(40) {
             assert_same_decoding(der);
             for _ in 0..150 {
-                let mut m = der.clone();
-                for _ in 0..=(next() % 3) {
-                    let at = (next() % m.len() as u64) as usize;
-                    match next() % 8 {
-                        0 => {
-                            m.insert(at, next() as u8);
-                        }
-                        1 => {
-                            m.remove(at);
-                        }
-                        _ => m[at] = next() as u8,
-                    }
-                }
+                let m = test_der::mutate_bytes(der, &mut next);
                 mutated += 1;
                 if assert_same_decoding(&m) {
                     decodable += 1;
@@ -586,85 +575,6 @@ mod tests {
         );
     }
 
-    /// The content octets of one TLV.
-    fn value_bytes(tlv: &[u8]) -> Option<&[u8]> {
-        let mut reader = SliceReader::new(tlv).ok()?;
-        let header: der::Header = reader.decode().ok()?;
-        reader.read_slice(header.length).ok()
-    }
-
-    /// A DER tree for structural mutation: constructed elements keep children.
-    #[derive(Clone)]
-    enum Node {
-        Leaf(u8, Vec<u8>),
-        Tree(u8, Vec<Node>),
-    }
-
-    impl Node {
-        fn parse(der: &[u8]) -> Vec<Node> {
-            let mut out = Vec::new();
-            let mut reader = SliceReader::new(der).unwrap();
-            while !reader.is_finished() {
-                let tlv = reader.tlv_bytes().unwrap();
-                let tag = tlv[0];
-                let body = value_bytes(tlv).unwrap();
-                // Constructed universal/context elements whose content parses as
-                // TLVs become trees (BIT/OCTET STRING contents stay leaves).
-                let nested = tag & 0x20 != 0 && {
-                    let mut r = SliceReader::new(body).unwrap();
-                    let mut ok = true;
-                    while ok && !r.is_finished() {
-                        ok = r.tlv_bytes().is_ok();
-                    }
-                    ok
-                };
-                out.push(if nested {
-                    Node::Tree(tag, Node::parse(body))
-                } else {
-                    Node::Leaf(tag, body.to_vec())
-                });
-            }
-            out
-        }
-
-        fn encode(&self, out: &mut Vec<u8>) {
-            let (tag, body) = match self {
-                Node::Leaf(tag, body) => (*tag, body.clone()),
-                Node::Tree(tag, children) => {
-                    let mut body = Vec::new();
-                    children.iter().for_each(|c| c.encode(&mut body));
-                    (*tag, body)
-                }
-            };
-            out.push(tag);
-            out.extend(der::Length::try_from(body.len()).unwrap().to_der().unwrap());
-            out.extend(body);
-        }
-
-        /// The path (child indexes) of every list of children, depth first.
-        fn lists(nodes: &[Node], path: &mut Vec<usize>, out: &mut Vec<Vec<usize>>) {
-            out.push(path.clone());
-            for (i, node) in nodes.iter().enumerate() {
-                if let Node::Tree(_, children) = node {
-                    path.push(i);
-                    Node::lists(children, path, out);
-                    path.pop();
-                }
-            }
-        }
-
-        /// The list of children at `path`.
-        fn list_at<'n>(nodes: &'n mut Vec<Node>, path: &[usize]) -> &'n mut Vec<Node> {
-            match path.split_first() {
-                None => nodes,
-                Some((&i, rest)) => match &mut nodes[i] {
-                    Node::Tree(_, children) => Node::list_at(children, rest),
-                    Node::Leaf(..) => unreachable!("paths lead to trees"),
-                },
-            }
-        }
-    }
-
     /// Both decoders agree on certificates changed structurally, lengths kept
     /// right: elements duplicated, removed, swapped, retagged (context-specific,
     /// primitive/constructed, unknown), or new elements inserted, anywhere in the
@@ -672,55 +582,13 @@ mod tests {
     /// booleans, SET OF duplicates and trailing elements show.
     #[test]
     fn borrowed_decoding_agrees_on_structural_changes() {
-        const TAGS: [u8; 16] = [
-            0x80, 0x81, 0x82, 0x83, 0xA0, 0xA1, 0xA2, 0xA3, 0xA4, 0x01, 0x02, 0x04, 0x05, 0x30,
-            0x31, 0x1F,
-        ];
         let ders = fixture_ders();
         let mut next = crate::test_rng::xorshift(0x2545_F491_4F6C_DD1D_u64);
         let (mut decodable, mut mutated) = (0, 0);
         for der in ders.iter().take(40) {
             let tree = Node::parse(der);
             for _ in 0..200 {
-                let mut m = tree.clone();
-                for _ in 0..=(next() % 2) {
-                    let mut lists = Vec::new();
-                    Node::lists(&m, &mut Vec::new(), &mut lists);
-                    let path = &lists[(next() % lists.len() as u64) as usize];
-                    let list = Node::list_at(&mut m, path);
-                    if list.is_empty() {
-                        list.push(Node::Leaf(0x05, vec![]));
-                        continue;
-                    }
-                    let at = (next() % list.len() as u64) as usize;
-                    match next() % 7 {
-                        0 => {
-                            let copy = list[at].clone();
-                            list.insert(at, copy);
-                        }
-                        1 => {
-                            list.remove(at);
-                        }
-                        2 if at + 1 < list.len() => list.swap(at, at + 1),
-                        3 | 4 => {
-                            let tag = TAGS[(next() % TAGS.len() as u64) as usize];
-                            match &mut list[at] {
-                                Node::Leaf(t, _) | Node::Tree(t, _) => *t = tag,
-                            }
-                        }
-                        _ => {
-                            let tag = TAGS[(next() % TAGS.len() as u64) as usize];
-                            let body = match tag {
-                                0x01 => vec![[0x00, 0xFF, 0x01][(next() % 3) as usize]],
-                                0x02 => vec![(next() % 3) as u8],
-                                _ => vec![(next() % 256) as u8; (next() % 3) as usize],
-                            };
-                            list.insert(at, Node::Leaf(tag, body));
-                        }
-                    }
-                }
-                let mut bytes = Vec::new();
-                m.iter().for_each(|n| n.encode(&mut bytes));
+                let bytes = test_der::mutate_tree(&tree, &mut next);
                 mutated += 1;
                 if assert_same_decoding(&bytes) {
                     decodable += 1;

@@ -77,6 +77,8 @@ pub mod revocation;
 mod signed_data;
 pub mod store;
 #[cfg(test)]
+mod test_der;
+#[cfg(test)]
 mod test_rng;
 mod time;
 mod timestamp;
@@ -91,6 +93,14 @@ pub mod fuzzing {
     /// rendered name). `Ok(accepted)` otherwise.
     pub fn compare_certificate_decoders(der: &[u8]) -> Result<bool, String> {
         crate::x509::compare_with_x509_cert(der)
+    }
+
+    /// Parses an RFC 3161 timestamp token with the verifier's parser and with the
+    /// owned types of the `cms` crate; `Err` names where they differ (acceptance,
+    /// error code, certificates and their order, signer infos, content, times).
+    /// `Ok(accepted)` otherwise.
+    pub fn compare_timestamp_token_parsers(token: &[u8]) -> Result<bool, String> {
+        crate::timestamp::compare_with_cms(token)
     }
 }
 pub mod verifier;

@@ -5,10 +5,16 @@
 use std::sync::Arc;
 
 use cms::content_info::{CmsVersion, ContentInfo};
-use cms::signed_data::{SignedData, SignerIdentifier, SignerInfo};
+use cms::revocation::RevocationInfoChoices;
+use cms::signed_data::{
+    DigestAlgorithmIdentifiers, SignedData, SignerIdentifier, SignerInfo, SignerInfos,
+};
 use const_oid::ObjectIdentifier;
-use der::asn1::{Any, Int, OctetString};
-use der::{Decode, Encode, Sequence, Tag, Tagged};
+use der::asn1::{Any, AnyRef, Int, OctetString, OctetStringRef};
+use der::{
+    Decode, DecodeValue, Encode, EncodeValue, FixedTag, Header, Length, Reader, Sequence,
+    SliceReader, Tag, Tagged, Writer,
+};
 use time::format_description::well_known::Rfc3339;
 use time::{Date, Duration, Month, OffsetDateTime, PrimitiveDateTime};
 use x509_cert::attr::Attribute;
@@ -37,6 +43,59 @@ const ID_SIGNING_CERTIFICATE_V2: ObjectIdentifier =
 const BASELINE_POLICY: ObjectIdentifier = ObjectIdentifier::new_unwrap("0.4.0.2023.1.1");
 /// Most certificates a token may carry.
 const MAX_TOKEN_CERTIFICATES: usize = 32;
+
+/// `cms::content_info::ContentInfo` with its content borrowed.
+#[derive(Sequence)]
+struct ContentInfoRef<'a> {
+    content_type: ObjectIdentifier,
+    #[asn1(context_specific = "0", tag_mode = "EXPLICIT")]
+    content: AnyRef<'a>,
+}
+
+/// `cms::signed_data::SignedData`, field for field, with the encapsulated
+/// content and the certificates borrowed (the certificates undecoded).
+#[derive(Sequence)]
+struct SignedDataRef<'a> {
+    version: CmsVersion,
+    digest_algorithms: DigestAlgorithmIdentifiers,
+    encap_content_info: EncapsulatedContentInfoRef<'a>,
+    #[asn1(context_specific = "0", tag_mode = "IMPLICIT", optional = "true")]
+    certificates: Option<SetContent<'a>>,
+    #[asn1(context_specific = "1", tag_mode = "IMPLICIT", optional = "true")]
+    crls: Option<RevocationInfoChoices>,
+    signer_infos: SignerInfos,
+}
+
+/// `cms::signed_data::EncapsulatedContentInfo` with the content borrowed.
+#[derive(Sequence)]
+struct EncapsulatedContentInfoRef<'a> {
+    econtent_type: ObjectIdentifier,
+    #[asn1(context_specific = "0", tag_mode = "EXPLICIT", optional = "true")]
+    econtent: Option<AnyRef<'a>>,
+}
+
+/// The content octets of a `SET OF`, not decoded.
+struct SetContent<'a>(&'a [u8]);
+
+impl FixedTag for SetContent<'_> {
+    const TAG: Tag = Tag::Set;
+}
+
+impl<'a> DecodeValue<'a> for SetContent<'a> {
+    fn decode_value<R: Reader<'a>>(reader: &mut R, header: Header) -> der::Result<Self> {
+        reader.read_slice(header.length).map(SetContent)
+    }
+}
+
+impl EncodeValue for SetContent<'_> {
+    fn value_len(&self) -> der::Result<Length> {
+        Length::try_from(self.0.len())
+    }
+
+    fn encode_value(&self, writer: &mut impl Writer) -> der::Result<()> {
+        writer.write(self.0)
+    }
+}
 
 /// ```text
 /// TSTInfo ::= SEQUENCE {
@@ -122,7 +181,10 @@ pub(crate) struct Timestamp {
 
 /// A parsed (not yet verified) token.
 pub(crate) struct Token {
-    signed: SignedData,
+    signer_infos: SignerInfos,
+    /// The encapsulated content type (id-ct-TSTInfo).
+    econtent_type: ObjectIdentifier,
+    /// In the order `cms` sorts a `CertificateSet`.
     certificates: Vec<Cert>,
     tst_info: TstInfo,
     /// The DER TSTInfo, as signed.
@@ -147,7 +209,159 @@ fn bad_tst_info(detail: impl std::fmt::Display) -> Error {
 }
 
 /// Parses the token and its TSTInfo (spec §9 steps 2, 3 and 5).
+///
+/// The CMS structure is decoded with the types of the `cms` crate and by the
+/// same rules (its derive macros), but the certificates are not: they stay
+/// borrowed DER until [`Cert::parse`] reads each once, and are then put in the
+/// order `cms` gives a `CertificateSet` (see [`cms_certificate_order`]).
+/// [`parse_with_cms`] is the decoding it must agree with.
 pub(crate) fn parse(token: &[u8]) -> Result<Token, Error> {
+    let info =
+        ContentInfoRef::from_der(token).map_err(|e| malformed(format!("ContentInfo: {e}")))?;
+    if info.content_type != ID_SIGNED_DATA {
+        return Err(malformed(format!(
+            "content type {} is not signedData",
+            oid_name(&info.content_type)
+        )));
+    }
+    let signed: SignedDataRef<'_> = info
+        .content
+        .decode_as()
+        .map_err(|e| malformed(format!("SignedData: {e}")))?;
+    if signed.version != CmsVersion::V3 {
+        return Err(malformed(format!(
+            "SignedData version is {}, not 3",
+            signed.version as u8
+        )));
+    }
+    let certificates = match signed.certificates {
+        Some(set) => token_certificates(set.0)?,
+        None => Vec::new(),
+    };
+    let encap = &signed.encap_content_info;
+    let content = tst_info_content(&encap.econtent_type, encap.econtent.as_ref())?;
+    finish(
+        signed.signer_infos,
+        encap.econtent_type,
+        certificates,
+        content,
+    )
+}
+
+/// The certificates of a `CertificateSet`, given its content octets: at most
+/// [`MAX_TOKEN_CERTIFICATES`], all X.509 certificates, no two the same, in the
+/// order `cms` sorts them.
+fn token_certificates(set: &[u8]) -> Result<Vec<Cert>, Error> {
+    let mut reader = SliceReader::new(set).map_err(|e| malformed(format!("SignedData: {e}")))?;
+    let mut elements = Vec::new();
+    while !reader.is_finished() {
+        let tlv = reader
+            .tlv_bytes()
+            .map_err(|e| malformed(format!("SignedData: certificates: {e}")))?;
+        elements.push(tlv);
+    }
+    // Counted before any is decoded, so a hostile token costs no more than this.
+    if elements.len() > MAX_TOKEN_CERTIFICATES {
+        return Err(err(
+            ErrorCode::LimitExceeded,
+            format!("the timestamp token carries more than {MAX_TOKEN_CERTIFICATES} certificates"),
+        ));
+    }
+    let mut certificates = Vec::with_capacity(elements.len());
+    for (i, tlv) in elements.iter().enumerate() {
+        if tlv.first() != Some(&0x30) {
+            return Err(malformed(format!(
+                "certificate {} of the token is not an X.509 certificate",
+                i + 1
+            )));
+        }
+        let what = format!("certificate {} of the timestamp token", i + 1);
+        certificates.push(Cert::parse(tlv, &what).map_err(|e| malformed(e.message()))?);
+    }
+    certificates.sort_by(|a, b| cms_certificate_order(&a.der, &b.der));
+    if certificates.windows(2).any(|w| w[0].der == w[1].der) {
+        return Err(malformed(
+            "SignedData: the token carries a certificate twice",
+        ));
+    }
+    Ok(certificates)
+}
+
+/// The order of two DER certificates in a `CertificateSet` decoded by `cms`: the
+/// `SET OF` is sorted with der's `DerOrd`, and `CertificateChoices` compares as
+/// its header (tag, then length) and then its encoding as a `Vec<u8>`, which der
+/// orders as a `SEQUENCE OF INTEGER`: by the length of that encoding (3 octets
+/// for a byte below 0x80, 4 above), then byte by byte. For two certificates of
+/// the same length that is: fewer octets of 0x80 or more first, then the bytes.
+fn cms_certificate_order(a: &[u8], b: &[u8]) -> std::cmp::Ordering {
+    let high = |der: &[u8]| der.iter().filter(|&&b| b >= 0x80).count();
+    a.len()
+        .cmp(&b.len())
+        .then_with(|| high(a).cmp(&high(b)))
+        .then_with(|| a.cmp(b))
+}
+
+/// The DER TSTInfo the encapsulated content carries (spec §9 step 3).
+fn tst_info_content(
+    econtent_type: &ObjectIdentifier,
+    econtent: Option<&AnyRef<'_>>,
+) -> Result<Vec<u8>, Error> {
+    if *econtent_type != ID_CT_TST_INFO {
+        return Err(bad_tst_info(format!(
+            "its content type is {}, not id-ct-TSTInfo",
+            oid_name(econtent_type)
+        )));
+    }
+    Ok(econtent
+        .ok_or_else(|| bad_tst_info("the token has no content"))?
+        .decode_as::<OctetStringRef<'_>>()
+        .map_err(|e| bad_tst_info(format!("the content is not an OCTET STRING: {e}")))?
+        .as_bytes()
+        .to_vec())
+}
+
+/// Decodes the TSTInfo and completes the token.
+fn finish(
+    signer_infos: SignerInfos,
+    econtent_type: ObjectIdentifier,
+    certificates: Vec<Cert>,
+    content: Vec<u8>,
+) -> Result<Token, Error> {
+    let tst_info = TstInfo::from_der(&content).map_err(|e| bad_tst_info(e.to_string()))?;
+    if tst_info.version != 1 {
+        return Err(bad_tst_info(format!(
+            "its version is {}, not 1",
+            tst_info.version
+        )));
+    }
+    if tst_info.gen_time.tag() != Tag::GeneralizedTime {
+        return Err(bad_tst_info("genTime is not a GeneralizedTime"));
+    }
+    let gen_time = parse_generalized_time(tst_info.gen_time.value())
+        .ok_or_else(|| bad_tst_info("genTime is not a valid GeneralizedTime"))?;
+    let accuracy = accuracy(&tst_info);
+    let (Some(lower), Some(upper)) = (
+        gen_time.checked_sub(accuracy),
+        gen_time.checked_add(accuracy),
+    ) else {
+        return Err(bad_tst_info("genTime ± accuracy is out of range"));
+    };
+    Ok(Token {
+        signer_infos,
+        econtent_type,
+        certificates,
+        tst_info,
+        content,
+        gen_time,
+        lower,
+        upper,
+    })
+}
+
+/// The token decoded with the owned types of the `cms` crate and certificates
+/// decoded by x509-cert and re-encoded: the reference [`parse`] is compared
+/// with (tests, the `timestamp_token` fuzz target).
+fn parse_with_cms(token: &[u8]) -> Result<Token, Error> {
     let info = ContentInfo::from_der(token).map_err(|e| malformed(format!("ContentInfo: {e}")))?;
     if info.content_type != ID_SIGNED_DATA {
         return Err(malformed(format!(
@@ -195,47 +409,75 @@ pub(crate) fn parse(token: &[u8]) -> Result<Token, Error> {
         certificates.push(Cert::parse(&der, &what).map_err(|e| malformed(e.message()))?);
     }
     let encap = &signed.encap_content_info;
-    if encap.econtent_type != ID_CT_TST_INFO {
-        return Err(bad_tst_info(format!(
-            "its content type is {}, not id-ct-TSTInfo",
-            oid_name(&encap.econtent_type)
-        )));
-    }
-    let content = encap
-        .econtent
-        .as_ref()
-        .ok_or_else(|| bad_tst_info("the token has no content"))?
-        .decode_as::<OctetString>()
-        .map_err(|e| bad_tst_info(format!("the content is not an OCTET STRING: {e}")))?
-        .into_bytes();
-    let tst_info = TstInfo::from_der(&content).map_err(|e| bad_tst_info(e.to_string()))?;
-    if tst_info.version != 1 {
-        return Err(bad_tst_info(format!(
-            "its version is {}, not 1",
-            tst_info.version
-        )));
-    }
-    if tst_info.gen_time.tag() != Tag::GeneralizedTime {
-        return Err(bad_tst_info("genTime is not a GeneralizedTime"));
-    }
-    let gen_time = parse_generalized_time(tst_info.gen_time.value())
-        .ok_or_else(|| bad_tst_info("genTime is not a valid GeneralizedTime"))?;
-    let accuracy = accuracy(&tst_info);
-    let (Some(lower), Some(upper)) = (
-        gen_time.checked_sub(accuracy),
-        gen_time.checked_add(accuracy),
-    ) else {
-        return Err(bad_tst_info("genTime ± accuracy is out of range"));
-    };
-    Ok(Token {
-        signed,
+    let econtent = encap.econtent.as_ref().map(AnyRef::from);
+    let content = tst_info_content(&encap.econtent_type, econtent.as_ref())?;
+    finish(
+        signed.signer_infos,
+        encap.econtent_type,
         certificates,
-        tst_info,
         content,
-        gen_time,
-        lower,
-        upper,
-    })
+    )
+}
+
+/// Parses `token` with [`parse`] and with [`parse_with_cms`]; `Err` names where
+/// they differ, `Ok(accepted)` otherwise. Two differences are by design:
+/// [`parse`] counts the certificates before it decodes any, so a token with more
+/// than [`MAX_TOKEN_CERTIFICATES`] may be refused for that first where `cms`
+/// finds it malformed; and [`Cert::parse`] refuses a repeated or misplaced
+/// field in a tbsCertificate that x509-cert passes over (and re-encoding drops).
+pub(crate) fn compare_with_cms(token: &[u8]) -> Result<bool, String> {
+    let ours = parse(token);
+    let theirs = parse_with_cms(token);
+    let (ours, theirs) = match (ours, theirs) {
+        (Ok(ours), Ok(theirs)) => (ours, theirs),
+        (Err(ours), Err(theirs))
+            if ours.code() == theirs.code()
+                || (ours.code() == ErrorCode::LimitExceeded
+                    && theirs.code() == ErrorCode::TimestampMalformed) =>
+        {
+            return Ok(false)
+        }
+        (Err(ours), Ok(_))
+            if ours.code() == ErrorCode::TimestampMalformed
+                && ours.message().contains("misplaced") =>
+        {
+            return Ok(false)
+        }
+        (ours, theirs) => {
+            return Err(format!(
+                "parsers disagree on {token:02x?}: ours {:?}, cms {:?}",
+                ours.err().map(|e| (e.code(), e.message().to_owned())),
+                theirs.err().map(|e| (e.code(), e.message().to_owned())),
+            ))
+        }
+    };
+    let ders = |t: &Token| {
+        t.certificates
+            .iter()
+            .map(|c| c.der.clone())
+            .collect::<Vec<_>>()
+    };
+    let mut differences = Vec::new();
+    for (what, same) in [
+        ("certificates", ders(&ours) == ders(&theirs)),
+        ("signer infos", ours.signer_infos == theirs.signer_infos),
+        ("content type", ours.econtent_type == theirs.econtent_type),
+        ("content", ours.content == theirs.content),
+        (
+            "times",
+            (ours.gen_time, ours.lower, ours.upper)
+                == (theirs.gen_time, theirs.lower, theirs.upper),
+        ),
+    ] {
+        if !same {
+            differences.push(what);
+        }
+    }
+    if differences.is_empty() {
+        Ok(true)
+    } else {
+        Err(format!("parsers differ in {differences:?} on {token:02x?}"))
+    }
 }
 
 /// seconds + millis + micros; 1 s under the baseline policy when all are absent
@@ -304,7 +546,6 @@ fn out_of_range() -> Error {
 pub(crate) fn facts(parsed: &Token) -> Result<TimestampFacts, Error> {
     let mut ordered: Vec<&Cert> = Vec::new();
     let signer = parsed
-        .signed
         .signer_infos
         .0
         .iter()
@@ -380,7 +621,7 @@ fn verify_parsed(
         ));
     }
     let gen_time = to_time(parsed.gen_time).ok_or_else(out_of_range)?;
-    let signer_infos = &parsed.signed.signer_infos.0;
+    let signer_infos = &parsed.signer_infos.0;
     let mut last_error = err(
         ErrorCode::TimestampNoSigner,
         "the timestamp token has no signerInfo",
@@ -461,7 +702,7 @@ fn verify_signer(
     let content_type: ObjectIdentifier = single_value(attrs.iter(), ID_CONTENT_TYPE)
         .and_then(|v| v.decode_as().ok())
         .ok_or_else(|| bad_attrs("the content-type attribute is missing or malformed"))?;
-    if content_type != token.signed.encap_content_info.econtent_type {
+    if content_type != token.econtent_type {
         return Err(bad_attrs(
             "the content-type attribute differs from the token's content type",
         ));
@@ -568,6 +809,7 @@ fn signing_certificate<'a>(token: &'a Token, signer_info: &SignerInfo) -> Result
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::test_der::{self, Node};
 
     #[test]
     fn generalized_time_forms() {
@@ -859,6 +1101,200 @@ mod tests {
                 .code(),
             ErrorCode::TimestampMalformed
         );
+    }
+
+    /// Every token under tests/fixtures/timestamp/tokens, and notation's when
+    /// ../shared/vectors is present.
+    fn fixture_tokens() -> Vec<Vec<u8>> {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/timestamp/tokens");
+        let mut paths: Vec<_> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        paths.sort();
+        let mut out: Vec<Vec<u8>> = paths.iter().map(|p| std::fs::read(p).unwrap()).collect();
+        if let Some(dir) = vectors() {
+            for sub in [
+                "extra/_derived/tst",
+                "notation-go/verifier/testdata/timestamp/countersignature",
+                "notation-core-go/internal/timestamp/testdata",
+            ] {
+                let mut paths: Vec<_> = std::fs::read_dir(dir.join(sub))
+                    .unwrap()
+                    .map(|e| e.unwrap().path())
+                    .collect();
+                paths.sort();
+                out.extend(paths.iter().map(|p| std::fs::read(p).unwrap()));
+            }
+        }
+        out
+    }
+
+    fn assert_same_parse(token: &[u8]) -> bool {
+        compare_with_cms(token).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    /// The children of the token's SignedData (tree of the whole token).
+    fn signed_data_fields(tree: &mut [Node]) -> &mut Vec<Node> {
+        let Node::Tree(_, content_info) = &mut tree[0] else {
+            panic!("a ContentInfo is a SEQUENCE")
+        };
+        let Node::Tree(_, explicit) = &mut content_info[1] else {
+            panic!("[0] EXPLICIT content")
+        };
+        let Node::Tree(_, fields) = &mut explicit[0] else {
+            panic!("a SignedData is a SEQUENCE")
+        };
+        fields
+    }
+
+    /// The parser reads every fixture token as `cms` does, and fixture tokens
+    /// with random byte changes and structural changes (elements duplicated,
+    /// removed, swapped, retagged or inserted anywhere, certificates included).
+    #[test]
+    fn token_parser_agrees_with_cms() {
+        let tokens = fixture_tokens();
+        let mut next = crate::test_rng::xorshift(0x9E37_79B9_7F4A_7C15_u64);
+        let (mut accepted, mut mutated, mut parsed) = (0, 0, 0);
+        for token in &tokens {
+            if assert_same_parse(token) {
+                accepted += 1;
+            }
+            let tree = Node::try_parse(token);
+            for _ in 0..120 {
+                let mut mutants = vec![test_der::mutate_bytes(token, &mut next)];
+                if let Some(tree) = &tree {
+                    mutants.push(test_der::mutate_tree(tree, &mut next));
+                }
+                for m in mutants {
+                    mutated += 1;
+                    if assert_same_parse(&m) {
+                        parsed += 1;
+                    }
+                }
+            }
+        }
+        assert!(
+            accepted >= 14,
+            "{accepted} of {} fixture tokens",
+            tokens.len()
+        );
+        assert!(mutated >= 3_800 && parsed > 800, "{parsed} of {mutated}");
+    }
+
+    /// Certificates come out in the order `cms` sorts them, which is not the
+    /// order of the token: tokens whose certificates are shuffled copies of fixture
+    /// certificates, many of one length (their signatures changed) so that the
+    /// count of octets ≥ 0x80 and then the bytes decide.
+    #[test]
+    fn token_certificates_in_cms_order() {
+        let token = std::fs::read(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("tests/fixtures/timestamp/tokens/other-tsa.tst"),
+        )
+        .unwrap();
+        let tree = Node::parse(&token);
+        let mut base = tree.clone();
+        let certificates = signed_data_fields(&mut base)
+            .iter()
+            .find_map(|n| match n {
+                Node::Tree(0xA0, certs) => Some(certs.clone()),
+                _ => None,
+            })
+            .unwrap();
+        let mut next = crate::test_rng::xorshift(0xD1B5_4A32_D192_ED03_u64);
+        let mut reordered = 0;
+        for round in 0..200 {
+            let mut set = Vec::new();
+            for _ in 0..(2 + next() % 6) {
+                let mut der = Vec::new();
+                certificates[(next() % certificates.len() as u64) as usize].encode(&mut der);
+                // The last octets are the signature's: any value decodes.
+                for _ in 0..(next() % 4) {
+                    let at = der.len() - 1 - (next() % 16) as usize;
+                    der[at] = if round % 2 == 0 {
+                        next() as u8
+                    } else {
+                        [0x00, 0x7F, 0x80, 0xFF][(next() % 4) as usize]
+                    };
+                }
+                set.extend(Node::parse(&der));
+            }
+            let mut m = tree.clone();
+            for field in signed_data_fields(&mut m).iter_mut() {
+                if let Node::Tree(0xA0, certs) = field {
+                    *certs = set.clone();
+                }
+            }
+            let mut bytes = Vec::new();
+            m.iter().for_each(|n| n.encode(&mut bytes));
+            if !assert_same_parse(&bytes) {
+                continue; // a duplicate: both refuse it
+            }
+            let raw: Vec<Vec<u8>> = set
+                .iter()
+                .map(|n| {
+                    let mut der = Vec::new();
+                    n.encode(&mut der);
+                    der
+                })
+                .collect();
+            let ours: Vec<Vec<u8>> = parse(&bytes)
+                .unwrap()
+                .certificates
+                .into_iter()
+                .map(|c| c.der)
+                .collect();
+            if ours != raw {
+                reordered += 1;
+            }
+        }
+        assert!(reordered > 100, "only {reordered} tokens reordered");
+    }
+
+    /// A token may carry at most 32 certificates; more are refused before any is
+    /// decoded.
+    #[test]
+    fn token_with_too_many_certificates_is_refused() {
+        let token = fixture_tokens().remove(0);
+        let tree = Node::parse(&token);
+        for (count, refused) in [(32, false), (33, true), (10_000, true)] {
+            let mut m = tree.clone();
+            for field in signed_data_fields(&mut m).iter_mut() {
+                if let Node::Tree(0xA0, certs) = field {
+                    let one = certs[0].clone();
+                    // Distinct SEQUENCEs: the limit is checked before decoding.
+                    *certs = (0..count)
+                        .map(|i: u32| {
+                            Node::Tree(0x30, vec![Node::Leaf(0x02, i.to_be_bytes().to_vec())])
+                        })
+                        .collect();
+                    if !refused {
+                        certs[0] = one;
+                    }
+                }
+            }
+            let mut bytes = Vec::new();
+            m.iter().for_each(|n| n.encode(&mut bytes));
+            let e = parse(&bytes).err().unwrap();
+            if refused {
+                assert_eq!(e.code(), ErrorCode::LimitExceeded, "{count}");
+                assert!(
+                    e.message().contains("more than 32 certificates"),
+                    "{}",
+                    e.message()
+                );
+            } else {
+                // Within the limit, the bogus certificates are decoded and refused.
+                assert_eq!(e.code(), ErrorCode::TimestampMalformed, "{count}");
+                assert!(
+                    e.message().contains("certificate 2 of the timestamp token"),
+                    "{}",
+                    e.message()
+                );
+            }
+        }
     }
 
     #[test]
