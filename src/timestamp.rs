@@ -424,7 +424,8 @@ fn parse_with_cms(token: &[u8]) -> Result<Token, Error> {
 /// [`parse`] counts the certificates before it decodes any, so a token with more
 /// than [`MAX_TOKEN_CERTIFICATES`] may be refused for that first where `cms`
 /// finds it malformed; and [`Cert::parse`] refuses a repeated or misplaced
-/// field in a tbsCertificate that x509-cert passes over (and re-encoding drops).
+/// field in a tbsCertificate that x509-cert passes over (and re-encoding drops),
+/// whatever `cms` makes of the rest of the token.
 pub(crate) fn compare_with_cms(token: &[u8]) -> Result<bool, String> {
     let ours = parse(token);
     let theirs = parse_with_cms(token);
@@ -437,7 +438,8 @@ pub(crate) fn compare_with_cms(token: &[u8]) -> Result<bool, String> {
         {
             return Ok(false)
         }
-        (Err(ours), Ok(_))
+        // Refused at the certificates, before any later step could refuse it.
+        (Err(ours), _)
             if ours.code() == ErrorCode::TimestampMalformed
                 && ours.message().contains("misplaced") =>
         {
