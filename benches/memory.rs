@@ -48,6 +48,10 @@ fn main() {
         let (ok, usage) = measure(|| kind.floor());
         assert!(ok);
         row(kind.name, "crypto floor", usage);
+        let store_keys = kind.store_keys();
+        let (ok, usage) = measure(|| kind.floor_store_keys(&store_keys));
+        assert!(ok);
+        row(kind.name, "floor, store keys once", usage);
         let (ok, usage) = measure(|| kind.warm_floor());
         assert!(ok);
         row(kind.name, "warm crypto floor", usage);

@@ -125,17 +125,19 @@ fn summary(kinds: &[Kind]) {
     );
     println!("medians of interleaved rounds, µs per call");
     println!(
-        "{:<22} {:>9} {:>9} {:>9} {:>9} {:>5} {:>9} {:>9} {:>9} {:>10} {:>9} {:>10}",
+        "{:<22} {:>9} {:>9} {:>9} {:>9} {:>9} {:>5} {:>9} {:>9} {:>9} {:>10} {:>10} {:>9} {:>10}",
         "kind",
         "cold",
         "warm",
         "parse",
         "floor",
+        "floor sk",
         "sigs",
         "1 sig",
         "1 sig pk",
         "warm fl.",
         "cold/floor",
+        "cold/fl.sk",
         "warm/sig",
         "warm/w.fl."
     );
@@ -145,7 +147,8 @@ fn summary(kinds: &[Kind]) {
         let request = kind.request();
         assert!(warm.verify(&request).is_verified());
         let prepared = kind.floor[0].prepared();
-        let (mut c, mut w, mut p, mut f, mut s, mut wf, mut sp) = (
+        let store_keys = kind.store_keys();
+        let (mut c, mut w, mut p, mut f, mut s, mut wf, mut sp, mut fk) = (
             || {
                 black_box(cold.verify(black_box(&request)));
             },
@@ -167,27 +170,44 @@ fn summary(kinds: &[Kind]) {
             || {
                 black_box(black_box(&kind.floor[0]).verify_prepared(&prepared));
             },
+            || {
+                black_box(black_box(kind).floor_store_keys(&store_keys));
+            },
         );
-        let mut ops: [&mut dyn FnMut(); 7] =
-            [&mut c, &mut w, &mut p, &mut f, &mut s, &mut wf, &mut sp];
+        let mut ops: [&mut dyn FnMut(); 8] = [
+            &mut c, &mut w, &mut p, &mut f, &mut s, &mut wf, &mut sp, &mut fk,
+        ];
         let t = interleaved(&mut ops, 41, Duration::from_millis(20));
         println!(
-            "{:<22} {:>9.1} {:>9.1} {:>9.1} {:>9.1} {:>5} {:>9.1} {:>9.1} {:>9.1} {:>9.2}x {:>8.2}x {:>9.2}x",
+            "{:<22} {:>9.1} {:>9.1} {:>9.1} {:>9.1} {:>9.1} {:>5} {:>9.1} {:>9.1} {:>9.1} {:>9.2}x {:>9.2}x {:>8.2}x {:>9.2}x",
             kind.name,
             t[0] / 1e3,
             t[1] / 1e3,
             t[2] / 1e3,
             t[3] / 1e3,
+            t[7] / 1e3,
             kind.floor.len(),
             t[4] / 1e3,
             t[6] / 1e3,
             t[5] / 1e3,
             t[0] / t[3],
+            t[0] / t[7],
             t[1] / t[4],
             t[1] / t[5]
         );
         let what: Vec<&str> = kind.floor.iter().map(|s| s.what.as_str()).collect();
         println!("{:<22} floor = {}", "", what.join(" + "));
+        let store: Vec<&str> = kind
+            .floor
+            .iter()
+            .filter(|s| s.by_store_cert)
+            .map(|s| s.what.as_str())
+            .collect();
+        println!(
+            "{:<22} floor sk = the floor with the trust-store keys parsed once ({})",
+            "",
+            store.join(", ")
+        );
         let warm_what: Vec<&str> = kind
             .floor
             .iter()

@@ -327,7 +327,7 @@ impl Cert {
         self.der.get(ext.value.clone()).unwrap_or_default()
     }
 
-    fn signature(&self) -> &[u8] {
+    pub(crate) fn signature(&self) -> &[u8] {
         &self.der[self.parts.signature.clone()]
     }
 

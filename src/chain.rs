@@ -45,7 +45,7 @@ pub(crate) fn validate_code_signing(chain: &[Cert], known: &Known<'_>) -> Result
     let n = chain.len();
     for i in 0..n - 1 {
         let (cert, issuer) = (&chain[i], &chain[i + 1]);
-        if cert.is_self_issued() && cert.verify_signed_by(cert) == Ok(true) {
+        if cert.is_self_issued() && known.verify_signed_by(cert, cert) == Ok(true) {
             return Err(if i == 0 {
                 err(ErrorCode::ChainLeafSelfSigned, "the signing certificate is self-signed but the chain has more certificates; a self-signed certificate must be the only one")
             } else {
@@ -65,7 +65,7 @@ pub(crate) fn validate_code_signing(chain: &[Cert], known: &Known<'_>) -> Result
                 ),
             ));
         }
-        match cert.verify_signed_by(issuer) {
+        match known.verify_signed_by(cert, issuer) {
             Ok(true) => {}
             Ok(false) => {
                 return Err(err(
@@ -110,7 +110,7 @@ fn check_self_signature(
     if known.verified_root(cert) {
         return Ok(());
     }
-    match cert.verify_signed_by(cert) {
+    match known.verify_signed_by(cert, cert) {
         Ok(true) => Ok(()),
         Ok(false) => Err(err(
             code,

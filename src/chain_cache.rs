@@ -223,7 +223,29 @@ impl<'a> Known<'a> {
     /// [`Cert::verify_signed_by`], answered from the cache when this exact link
     /// verified before; only links that verify are remembered.
     pub fn link(&self, cert: &Cert, issuer: &Cert) -> Result<bool, String> {
-        self.signed(Some(&cert.sha256), issuer, || cert.verify_signed_by(issuer))
+        self.signed(Some(&cert.sha256), issuer, || {
+            self.verify_signed_by(cert, issuer)
+        })
+    }
+
+    /// [`Cert::verify_signed_by`], through [`Known::verify_by`]; not remembered.
+    pub fn verify_signed_by(&self, cert: &Cert, issuer: &Cert) -> Result<bool, String> {
+        let scheme = cert.signature_scheme(&issuer.key)?;
+        Ok(self.verify_by(issuer, scheme, cert.tbs(), cert.signature()))
+    }
+
+    /// [`crypto::verify`] with `signer`'s key; a trust-store certificate's key is
+    /// parsed once per scheme and kept by the store ([`TrustStore::verify_by`]).
+    pub fn verify_by(
+        &self,
+        signer: &Cert,
+        scheme: Scheme,
+        message: &[u8],
+        signature: &[u8],
+    ) -> bool {
+        self.store
+            .and_then(|s| s.verify_by(signer, scheme, message, signature))
+            .unwrap_or_else(|| crypto::verify(scheme, signer.key_bits(), message, signature))
     }
 
     /// `verify`'s answer to whether the signed object (a certificate, CRL or OCSP

@@ -106,6 +106,7 @@ impl Crl {
                 issuer,
                 &self.tbs,
                 signature,
+                known,
             )
         }) {
             Ok(true) => {}

@@ -101,7 +101,7 @@ impl Basic {
         let alg = &self.response.signature_algorithm;
         let signed_by = |signer: &Cert| {
             known.signed(self.sha256.as_ref(), signer, || {
-                signed_data::verify(alg, None, signer, &self.tbs, signature)
+                signed_data::verify(alg, None, signer, &self.tbs, signature, known)
             }) == Ok(true)
         };
         if signed_by(issuer) {

@@ -7,7 +7,8 @@ use const_oid::ObjectIdentifier;
 use x509_cert::spki::AlgorithmIdentifierOwned;
 
 use crate::cert::{hash_from_oid, oid_name, pss_hash, Cert, KeyKind};
-use crate::crypto::{self, Hash, Scheme};
+use crate::chain_cache::Known;
+use crate::crypto::{Hash, Scheme};
 
 /// The scheme of a signature made with algorithm `sig_alg` by a `key`.
 ///
@@ -83,14 +84,10 @@ pub(crate) fn verify(
     signer: &Cert,
     message: &[u8],
     signature: &[u8],
+    known: &Known<'_>,
 ) -> Result<bool, String> {
     let scheme = scheme(sig_alg, digest_alg, &signer.key)?;
-    Ok(crypto::verify(
-        scheme,
-        signer.key_bits(),
-        message,
-        signature,
-    ))
+    Ok(known.verify_by(signer, scheme, message, signature))
 }
 
 #[cfg(test)]

@@ -5,10 +5,11 @@
 //! failed to load is remembered as broken, and fails verification only when a
 //! policy statement actually consults it — as notation does.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 
 use crate::cert::{split_pem_or_der, Cert};
+use crate::crypto::{KeySlots, Scheme};
 use crate::error::{err, Error, ErrorCode};
 use crate::limits::Limits;
 use crate::policy::{StoreRef, StoreType};
@@ -35,6 +36,10 @@ pub struct TrustStore {
     stores: BTreeMap<StoreRef, Entry>,
     /// SHA-256 of every store certificate whose self-signature was verified at load.
     verified_roots: HashSet<[u8; 32]>,
+    /// Every store certificate's key, by the certificate's SHA-256, prepared once
+    /// per signature scheme on first use: certificates signed by a root are checked
+    /// without parsing the root's key again.
+    keys: HashMap<[u8; 32], Arc<KeySlots>>,
     limits: Limits,
 }
 
@@ -59,6 +64,7 @@ impl TrustStore {
             let entry = builtin_root(name, pem);
             if let Entry::Loaded(certs) = &entry {
                 store.verified_roots.extend(certs.iter().map(|c| c.sha256));
+                store.add_keys(certs);
             }
             if let Ok(store_ref) = StoreRef::parse(name) {
                 store.stores.insert(store_ref, entry);
@@ -72,6 +78,7 @@ impl TrustStore {
         Self {
             stores: BTreeMap::new(),
             verified_roots: HashSet::new(),
+            keys: HashMap::new(),
             limits: Limits::default(),
         }
     }
@@ -99,6 +106,7 @@ impl TrustStore {
         let store_ref = StoreRef::parse(store)?;
         let result = self.load(&store_ref, bytes).and_then(|certs| {
             let count = certs.len();
+            self.add_keys(&certs);
             match self.stores.get_mut(&store_ref) {
                 Some(Entry::Broken(_)) => {}
                 Some(Entry::Loaded(existing)) => merge(existing, certs, &store_ref, &self.limits)?,
@@ -207,6 +215,25 @@ impl TrustStore {
     pub(crate) fn is_verified_root(&self, cert: &Cert) -> bool {
         self.verified_roots.contains(&cert.sha256)
     }
+
+    fn add_keys(&mut self, certs: &[Arc<Cert>]) {
+        for cert in certs {
+            self.keys.entry(cert.sha256).or_default();
+        }
+    }
+
+    /// [`crate::crypto::verify`] with `signer`'s key, prepared once, when `signer` is a
+    /// store certificate (the same bytes, so the same key); `None` otherwise.
+    pub(crate) fn verify_by(
+        &self,
+        signer: &Cert,
+        scheme: Scheme,
+        message: &[u8],
+        signature: &[u8],
+    ) -> Option<bool> {
+        let slots = self.keys.get(&signer.sha256)?;
+        Some(slots.verify(scheme, signer.key_bits(), message, signature))
+    }
 }
 
 /// Adds the certificates of `certs` that `existing` lacks, unless the store would then
@@ -271,6 +298,39 @@ fn builtin_root(name: &str, pem: &[u8]) -> Entry {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A store certificate's key verifies through the store, prepared once per
+    /// scheme, exactly as a raw verification does; other certificates are not the
+    /// store's to answer for.
+    #[test]
+    fn store_keys_verify_as_raw_verification_does() {
+        let store = TrustStore::new();
+        let store_ref = StoreRef::parse(AWS_SIGNER_STORE).unwrap();
+        let root = store.lookup(&store_ref).unwrap()[0].clone();
+        let scheme = root.signature_scheme(&root.key).unwrap();
+        let raw = |message: &[u8]| {
+            crate::crypto::verify(scheme, root.key_bits(), message, root.signature())
+        };
+        for _ in 0..2 {
+            assert_eq!(
+                store.verify_by(&root, scheme, root.tbs(), root.signature()),
+                Some(true)
+            );
+            assert!(raw(root.tbs()));
+            assert_eq!(
+                store.verify_by(&root, scheme, b"other", root.signature()),
+                Some(false)
+            );
+            assert!(!raw(b"other"));
+        }
+        let slots = format!("{:?}", store.keys[&root.sha256]);
+        assert!(slots.contains("prepared: 1"), "{slots}");
+        let empty = TrustStore::empty();
+        assert_eq!(
+            empty.verify_by(&root, scheme, root.tbs(), root.signature()),
+            None
+        );
+    }
 
     fn fingerprints(store: &TrustStore, name: &str) -> Vec<String> {
         let store_ref = StoreRef::parse(name).unwrap();

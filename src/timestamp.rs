@@ -682,6 +682,7 @@ fn verify_signer(
         signing_cert,
         &message,
         signer_info.signature.as_bytes(),
+        known,
     ) {
         Ok(true) => {}
         Ok(false) => {

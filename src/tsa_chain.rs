@@ -292,7 +292,7 @@ pub(crate) fn validate_profile(chain: &[Cert], known: &Known<'_>) -> Result<(), 
     };
     let self_signed = |cert: &Cert| {
         cert.is_self_issued()
-            && (known.verified_root(cert) || cert.verify_signed_by(cert) == Ok(true))
+            && (known.verified_root(cert) || known.verify_signed_by(cert, cert) == Ok(true))
     };
     let n = chain.len();
     for (i, cert) in chain[..n - 1].iter().enumerate() {

@@ -21,6 +21,10 @@ pub struct Signature {
     /// chain cache (the envelope, the timestamp token), unlike chain links and
     /// revocation evidence the verifier has seen.
     pub per_signature: bool,
+    /// Whether the signer is a trust-store certificate, whose key the verifier
+    /// parses once per scheme and keeps (`TrustStore`), where the floor parses it
+    /// on every verification.
+    pub by_store_cert: bool,
     scheme: Scheme,
     key: Vec<u8>,
     message: Vec<u8>,
@@ -85,6 +89,24 @@ impl Kind {
     /// Runs every floor signature verification.
     pub fn floor(&self) -> bool {
         self.floor.iter().all(Signature::verify)
+    }
+
+    /// The keys of the floor signatures made by trust-store certificates, parsed
+    /// once, as the verifier keeps them.
+    pub fn store_keys(&self) -> Vec<Option<crypto::PreparedKey>> {
+        self.floor
+            .iter()
+            .map(|s| s.by_store_cert.then(|| s.prepared()))
+            .collect()
+    }
+
+    /// Runs every floor signature verification, those by trust-store
+    /// certificates with `keys` from [`Kind::store_keys`].
+    pub fn floor_store_keys(&self, keys: &[Option<crypto::PreparedKey>]) -> bool {
+        self.floor.iter().zip(keys).all(|(s, key)| match key {
+            Some(key) => s.verify_prepared(key),
+            None => s.verify(),
+        })
     }
 
     /// Runs the floor signatures a warm chain cache cannot save.
@@ -201,6 +223,10 @@ fn timestamped() -> Kind {
     floor.push(token_signature(&token, &tsa));
     floor.push(link("timestamp link 1→2", &tsa, &tsa_root));
     floor.push(crl_signature(&crl, &tsa_root));
+    // The TSA root is the tsa store's; the token is signed by the TSA itself.
+    let n = floor.len();
+    floor[n - 2].by_store_cert = true;
+    floor[n - 1].by_store_cert = true;
     Kind {
         name: "x509-es256-timestamp",
         floor,
@@ -252,17 +278,21 @@ fn envelope_floor(envelope: &[u8]) -> Vec<Signature> {
     let mut floor = vec![Signature {
         what: "envelope".into(),
         per_signature: true,
+        by_store_cert: false,
         scheme,
         key: public_key(&chain[0]),
         message: message.into_bytes(),
         signature: b64url(&json["signature"]),
     }];
     for i in 0..chain.len() - 1 {
-        floor.push(link(
+        let mut signature = link(
             &format!("link {}→{}", i + 1, i + 2),
             &chain[i],
             &chain[i + 1],
-        ));
+        );
+        // The chain's root is the trust store's (the fixtures verify).
+        signature.by_store_cert = i + 2 == chain.len();
+        floor.push(signature);
     }
     floor
 }
@@ -312,6 +342,7 @@ fn link(what: &str, subject: &[u8], issuer: &[u8]) -> Signature {
     Signature {
         what: what.into(),
         per_signature: false,
+        by_store_cert: false,
         scheme: x509_scheme(cert.signature_algorithm.oid, &issuer_cert),
         key: public_key(issuer),
         message: cert
@@ -342,6 +373,7 @@ fn token_signature(token: &[u8], signer: &[u8]) -> Signature {
     Signature {
         what: "timestamp token".into(),
         per_signature: true,
+        by_store_cert: false,
         scheme,
         key: public_key(signer),
         message: signer_info
@@ -362,6 +394,7 @@ fn crl_signature(crl: &[u8], issuer: &[u8]) -> Signature {
         // The same CRL serves every verification until it is replaced: a warm
         // verifier remembers that its signature verified.
         per_signature: false,
+        by_store_cert: false,
         scheme: x509_scheme(list.signature_algorithm.oid, &issuer_cert),
         key: public_key(issuer),
         message: list.tbs_cert_list.to_der().expect("tbsCertList encodes"),

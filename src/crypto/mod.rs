@@ -85,6 +85,33 @@ pub enum Scheme {
 }
 
 impl Scheme {
+    /// How many schemes [`Scheme::index`] numbers.
+    pub(crate) const COUNT: usize = 24;
+
+    /// A distinct number below [`Scheme::COUNT`] for every scheme.
+    pub(crate) const fn index(self) -> usize {
+        const fn h(hash: Hash) -> usize {
+            match hash {
+                Hash::Sha256 => 0,
+                Hash::Sha384 => 1,
+                Hash::Sha512 => 2,
+            }
+        }
+        const fn c(curve: Curve) -> usize {
+            match curve {
+                Curve::P256 => 0,
+                Curve::P384 => 1,
+                Curve::P521 => 2,
+            }
+        }
+        match self {
+            Scheme::RsaPkcs1(hash) => h(hash),
+            Scheme::RsaPss(hash) => 3 + h(hash),
+            Scheme::EcdsaAsn1(curve, hash) => 6 + 3 * c(curve) + h(hash),
+            Scheme::EcdsaFixed(curve, hash) => 15 + 3 * c(curve) + h(hash),
+        }
+    }
+
     /// Whether the backends support this combination. ECDSA is supported for
     /// P-256 and P-384 with SHA-256/384 and for P-521 with SHA-512 only; RSA keys
     /// must be 2048..=8192 bits.
@@ -140,6 +167,44 @@ impl PreparedKey {
         #[cfg(test)]
         VERIFICATIONS.with(|n| n.set(n.get() + 1));
         self.inner.verify(self.scheme, message, signature)
+    }
+}
+
+/// One public key, prepared on first use for each scheme it verifies with and
+/// kept: for keys that verify again and again, such as a trust store's roots.
+/// Shared between threads; nothing is allocated until the first verification.
+#[derive(Default)]
+pub(crate) struct KeySlots(
+    std::sync::OnceLock<Box<[std::sync::OnceLock<Option<PreparedKey>>; Scheme::COUNT]>>,
+);
+
+impl KeySlots {
+    /// [`verify`] with `public_key`, which must be the same key on every call.
+    pub(crate) fn verify(
+        &self,
+        scheme: Scheme,
+        public_key: &[u8],
+        message: &[u8],
+        signature: &[u8],
+    ) -> bool {
+        let slots = self
+            .0
+            .get_or_init(|| Box::new(std::array::from_fn(|_| std::sync::OnceLock::new())));
+        slots[scheme.index()]
+            .get_or_init(|| PreparedKey::new(scheme, public_key))
+            .as_ref()
+            .is_some_and(|key| key.verify(message, signature))
+    }
+}
+
+impl core::fmt::Debug for KeySlots {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        let prepared = self.0.get().map_or(0, |slots| {
+            slots.iter().filter(|s| s.get().is_some()).count()
+        });
+        f.debug_struct("KeySlots")
+            .field("prepared", &prepared)
+            .finish()
     }
 }
 
@@ -236,8 +301,25 @@ mod tests {
                 Base64UrlUnpadded::decode_vec(v["signature"].as_str().unwrap()).unwrap();
             let prepared = PreparedKey::new(scheme, &key).unwrap();
             assert_eq!(prepared.scheme(), scheme);
+            // Slots keep one prepared key per scheme: a wrong scheme tried first
+            // must not stand in for the right one.
+            let slots = KeySlots::default();
+            let wrong = match scheme {
+                Scheme::RsaPss(h) => Scheme::RsaPkcs1(h),
+                Scheme::EcdsaFixed(c, h) => Scheme::EcdsaAsn1(c, h),
+                other => other,
+            };
+            assert!(
+                !slots.verify(wrong, &key, message.as_bytes(), &signature),
+                "{name}"
+            );
             for (message, expected) in [(message.as_bytes(), true), (b"tampered".as_slice(), false)]
             {
+                assert_eq!(
+                    slots.verify(scheme, &key, message, &signature),
+                    expected,
+                    "{name}"
+                );
                 assert_eq!(
                     verify(scheme, &key, message, &signature),
                     expected,
@@ -247,6 +329,23 @@ mod tests {
             }
         }
         assert!(PreparedKey::new(Scheme::EcdsaAsn1(Curve::P256, Hash::Sha512), &[4; 65]).is_none());
+    }
+
+    /// Every scheme has its own slot.
+    #[test]
+    fn scheme_indexes_are_distinct() {
+        let hashes = [Hash::Sha256, Hash::Sha384, Hash::Sha512];
+        let curves = [Curve::P256, Curve::P384, Curve::P521];
+        let mut schemes = Vec::new();
+        for h in hashes {
+            schemes.extend([Scheme::RsaPkcs1(h), Scheme::RsaPss(h)]);
+            for c in curves {
+                schemes.extend([Scheme::EcdsaAsn1(c, h), Scheme::EcdsaFixed(c, h)]);
+            }
+        }
+        let mut indexes: Vec<usize> = schemes.iter().map(|s| s.index()).collect();
+        indexes.sort_unstable();
+        assert_eq!(indexes, (0..Scheme::COUNT).collect::<Vec<_>>());
     }
 
     #[test]
