@@ -9,7 +9,10 @@
 //!
 //! With the chains it keeps the certificate signatures that verified in chains the
 //! verifier builds itself (a timestamp authority's chain, which is built anew for
-//! every token), by the SHA-256 of the certificate and of its issuer.
+//! every token), by the SHA-256 of the certificate and of its issuer; and the
+//! parsed certificates of timestamp tokens, by the exact bytes of the token's
+//! certificate set, which a timestamp authority repeats in every token (parsing
+//! depends on those bytes alone; nothing about trust is decided there).
 //!
 //! What is never cached: validity periods, expiry, trust-store membership, trusted
 //! identities, revocation and the envelope signature — every call evaluates them.
@@ -26,6 +29,7 @@ use crate::crypto::{self, PreparedKey, Scheme};
 use crate::identity::{parse_dn, Dn};
 use crate::outcome::CertificateFacts;
 use crate::store::TrustStore;
+use crate::timestamp::TokenCertificates;
 
 /// The cache key of a chain, built when a chain is inserted: the exact text of its
 /// entries, each prefixed with its length so entry boundaries are part of the key,
@@ -51,6 +55,16 @@ fn entries_hash(entries: &[&str]) -> u64 {
     if let Some(leaf) = entries.first().map(|e| e.as_bytes()) {
         state.write(&leaf[leaf.len().saturating_sub(PROBE)..]);
     }
+    state.finish()
+}
+
+/// The hash of a byte string key: its length and its last [`PROBE`] bytes (for a
+/// set of certificates, the end of the last one's signature). Lookups compare
+/// the whole key.
+fn bytes_hash(bytes: &[u8]) -> u64 {
+    let mut state = std::collections::hash_map::DefaultHasher::new();
+    state.write_usize(bytes.len());
+    state.write(&bytes[bytes.len().saturating_sub(PROBE)..]);
     state.finish()
 }
 
@@ -126,6 +140,10 @@ pub(crate) struct ChainCache {
     capacity: usize,
     /// Validated chains by their key's text.
     chains: Lru<Arc<ParsedChain>>,
+    /// The parsed certificates of timestamp tokens, by the exact content of the
+    /// token's `CertificateSet` (a timestamp authority sends the same one with
+    /// every token). Parsing is a function of those bytes alone.
+    token_certificates: Lru<Arc<TokenCertificates>>,
     /// Signatures that verified, by (signed object, signer certificate) SHA-256:
     /// the links of chains the verifier builds itself (timestamp authorities), and
     /// CRLs and OCSP responses signed by a certificate's issuer or responder.
@@ -142,6 +160,7 @@ impl ChainCache {
         Self {
             capacity,
             chains: Lru::new(capacity),
+            token_certificates: Lru::new(capacity),
             links: Lru::new(capacity.saturating_mul(LINKS_PER_CHAIN)),
         }
     }
@@ -175,6 +194,19 @@ impl ChainCache {
     /// Remembers a chain that passed validation.
     pub fn insert(&self, key: ChainKey, chain: Arc<ParsedChain>) {
         self.chains.insert(key.hash, key.text, chain);
+    }
+
+    /// The parsed certificates of a token whose `CertificateSet` content is
+    /// exactly `set`, if cached (marks them used).
+    pub fn token_certificates(&self, set: &[u8]) -> Option<Arc<TokenCertificates>> {
+        self.token_certificates
+            .get(bytes_hash(set), |key| key == set)
+    }
+
+    /// Remembers the parsed certificates of a token's `CertificateSet` content.
+    pub fn insert_token_certificates(&self, set: &[u8], parsed: Arc<TokenCertificates>) {
+        self.token_certificates
+            .insert(bytes_hash(set), set.into(), parsed);
     }
 
     /// How many chains are cached.

@@ -2,7 +2,7 @@
 //! `io.cncf.notary.timestampSignature`, a CMS SignedData over a TSTInfo, verified
 //! the way tspclient-go verifies it.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use cms::content_info::{CmsVersion, ContentInfo};
 use cms::revocation::RevocationInfoChoices;
@@ -24,7 +24,7 @@ use x509_cert::serial_number::SerialNumber;
 use x509_cert::spki::AlgorithmIdentifierOwned;
 
 use crate::cert::{hash_from_oid, oid_name, Cert};
-use crate::chain_cache::Known;
+use crate::chain_cache::{ChainCache, Known};
 use crate::crypto::{self, Hash};
 use crate::error::{err, Error, ErrorCode};
 use crate::outcome::{CertificateFacts, TimestampFacts};
@@ -179,13 +179,33 @@ pub(crate) struct Timestamp {
     pub certificates: Vec<Cert>,
 }
 
+/// The certificates a token carries, parsed, in the order `cms` sorts a
+/// `CertificateSet`; shared through the chain cache by the tokens of one
+/// timestamp authority.
+#[derive(Debug, Default)]
+pub(crate) struct TokenCertificates {
+    pub certs: Vec<Cert>,
+    /// Each certificate's facts, in `certs` order, rendered once.
+    facts: OnceLock<Vec<CertificateFacts>>,
+}
+
+impl TokenCertificates {
+    fn facts(&self) -> &[CertificateFacts] {
+        self.facts.get_or_init(|| {
+            self.certs
+                .iter()
+                .flat_map(|c| CertificateFacts::of_chain([c]))
+                .collect()
+        })
+    }
+}
+
 /// A parsed (not yet verified) token.
 pub(crate) struct Token {
     signer_infos: SignerInfos,
     /// The encapsulated content type (id-ct-TSTInfo).
     econtent_type: ObjectIdentifier,
-    /// In the order `cms` sorts a `CertificateSet`.
-    certificates: Vec<Cert>,
+    certificates: Arc<TokenCertificates>,
     tst_info: TstInfo,
     /// The DER TSTInfo, as signed.
     content: Vec<u8>,
@@ -209,13 +229,19 @@ fn bad_tst_info(detail: impl std::fmt::Display) -> Error {
 }
 
 /// Parses the token and its TSTInfo (spec §9 steps 2, 3 and 5).
+pub(crate) fn parse(token: &[u8]) -> Result<Token, Error> {
+    parse_with(token, None)
+}
+
+/// [`parse`], taking the token's certificates from `cache` when it holds the
+/// same certificate set (the exact bytes), and leaving them there when not.
 ///
 /// The CMS structure is decoded with the types of the `cms` crate and by the
 /// same rules (its derive macros), but the certificates are not: they stay
 /// borrowed DER until [`Cert::parse`] reads each once, and are then put in the
 /// order `cms` gives a `CertificateSet` (see [`cms_certificate_order`]).
 /// [`parse_with_cms`] is the decoding it must agree with.
-pub(crate) fn parse(token: &[u8]) -> Result<Token, Error> {
+pub(crate) fn parse_with(token: &[u8], cache: Option<&ChainCache>) -> Result<Token, Error> {
     let info =
         ContentInfoRef::from_der(token).map_err(|e| malformed(format!("ContentInfo: {e}")))?;
     if info.content_type != ID_SIGNED_DATA {
@@ -234,9 +260,17 @@ pub(crate) fn parse(token: &[u8]) -> Result<Token, Error> {
             signed.version as u8
         )));
     }
-    let certificates = match signed.certificates {
-        Some(set) => token_certificates(set.0)?,
-        None => Vec::new(),
+    let certificates = match (signed.certificates, cache) {
+        (Some(set), Some(cache)) => match cache.token_certificates(set.0) {
+            Some(hit) => hit,
+            None => {
+                let parsed = Arc::new(token_certificates(set.0)?);
+                cache.insert_token_certificates(set.0, Arc::clone(&parsed));
+                parsed
+            }
+        },
+        (Some(set), None) => Arc::new(token_certificates(set.0)?),
+        (None, _) => Arc::default(),
     };
     let encap = &signed.encap_content_info;
     let content = tst_info_content(&encap.econtent_type, encap.econtent.as_ref())?;
@@ -251,7 +285,7 @@ pub(crate) fn parse(token: &[u8]) -> Result<Token, Error> {
 /// The certificates of a `CertificateSet`, given its content octets: at most
 /// [`MAX_TOKEN_CERTIFICATES`], all X.509 certificates, no two the same, in the
 /// order `cms` sorts them.
-fn token_certificates(set: &[u8]) -> Result<Vec<Cert>, Error> {
+fn token_certificates(set: &[u8]) -> Result<TokenCertificates, Error> {
     let mut reader = SliceReader::new(set).map_err(|e| malformed(format!("SignedData: {e}")))?;
     let mut elements = Vec::new();
     while !reader.is_finished() {
@@ -284,7 +318,10 @@ fn token_certificates(set: &[u8]) -> Result<Vec<Cert>, Error> {
             "SignedData: the token carries a certificate twice",
         ));
     }
-    Ok(certificates)
+    Ok(TokenCertificates {
+        certs: certificates,
+        facts: OnceLock::new(),
+    })
 }
 
 /// The order of two DER certificates in a `CertificateSet` decoded by `cms`: the
@@ -324,7 +361,7 @@ fn tst_info_content(
 fn finish(
     signer_infos: SignerInfos,
     econtent_type: ObjectIdentifier,
-    certificates: Vec<Cert>,
+    certificates: Arc<TokenCertificates>,
     content: Vec<u8>,
 ) -> Result<Token, Error> {
     let tst_info = TstInfo::from_der(&content).map_err(|e| bad_tst_info(e.to_string()))?;
@@ -411,6 +448,10 @@ fn parse_with_cms(token: &[u8]) -> Result<Token, Error> {
     let encap = &signed.encap_content_info;
     let econtent = encap.econtent.as_ref().map(AnyRef::from);
     let content = tst_info_content(&encap.econtent_type, econtent.as_ref())?;
+    let certificates = Arc::new(TokenCertificates {
+        certs: certificates,
+        facts: OnceLock::new(),
+    });
     finish(
         signed.signer_infos,
         encap.econtent_type,
@@ -455,6 +496,7 @@ pub(crate) fn compare_with_cms(token: &[u8]) -> Result<bool, String> {
     };
     let ders = |t: &Token| {
         t.certificates
+            .certs
             .iter()
             .map(|c| c.der.clone())
             .collect::<Vec<_>>()
@@ -546,32 +588,36 @@ fn out_of_range() -> Error {
 /// certificates the token carries (signing certificate first when it can be
 /// identified), for `notation inspect`-style reporting.
 pub(crate) fn facts(parsed: &Token) -> Result<TimestampFacts, Error> {
-    let mut ordered: Vec<&Cert> = Vec::new();
+    let certs = &parsed.certificates.certs;
+    // Indexes into `certs` (no two the same: a token's certificates differ).
+    let mut ordered: Vec<usize> = Vec::new();
     let signer = parsed
         .signer_infos
         .0
         .iter()
-        .find_map(|si| signer_by_sid(&parsed.certificates, si));
-    if let Some(mut current) = signer {
+        .find_map(|si| signer_by_sid(certs, si));
+    if let Some(signer) = signer {
+        let mut current = signer;
         ordered.push(current);
-        while let Some(issuer) = parsed.certificates.iter().find(|c| {
-            c.subject_raw() == current.issuer_raw() && !ordered.iter().any(|o| o.der == c.der)
+        while let Some(issuer) = (0..certs.len()).find(|&i| {
+            certs[i].subject_raw() == certs[current].issuer_raw() && !ordered.contains(&i)
         }) {
             ordered.push(issuer);
             current = issuer;
         }
     }
-    for cert in &parsed.certificates {
-        if !ordered.iter().any(|o| o.der == cert.der) {
-            ordered.push(cert);
+    for i in 0..certs.len() {
+        if !ordered.contains(&i) {
+            ordered.push(i);
         }
     }
+    let facts = parsed.certificates.facts();
     let time = |t| to_time(t).map(Time::to_rfc3339).ok_or_else(out_of_range);
     Ok(TimestampFacts {
         gen_time: time(parsed.gen_time)?,
         lower: time(parsed.lower)?,
         upper: time(parsed.upper)?,
-        certificates: CertificateFacts::of_chain(ordered),
+        certificates: ordered.into_iter().map(|i| facts[i].clone()).collect(),
     })
 }
 
@@ -661,7 +707,13 @@ fn verify_signer(
             format!("the timestamp signerInfo version is {}; only version 1 (issuer and serial number) is supported", signer_info.version as u8),
         ));
     }
-    let chain = tsa_chain::build(signing_cert, &token.certificates, roots, gen_time, known)?;
+    let chain = tsa_chain::build(
+        signing_cert,
+        &token.certificates.certs,
+        roots,
+        gen_time,
+        known,
+    )?;
 
     let bad_signature = |detail: String| {
         err(
@@ -748,14 +800,15 @@ fn single_value<'a>(
     }
 }
 
-fn signer_by_sid<'a>(certificates: &'a [Cert], signer_info: &SignerInfo) -> Option<&'a Cert> {
+/// The index of the certificate a signer info's `sid` names.
+fn signer_by_sid(certificates: &[Cert], signer_info: &SignerInfo) -> Option<usize> {
     let SignerIdentifier::IssuerAndSerialNumber(id) = &signer_info.sid else {
         return None;
     };
     let issuer = id.issuer.to_der().ok()?;
     certificates
         .iter()
-        .find(|c| c.issuer_raw() == issuer && c.serial() == id.serial_number.as_bytes())
+        .position(|c| c.issuer_raw() == issuer && c.serial() == id.serial_number.as_bytes())
 }
 
 /// The certificate the signingCertificateV2 attribute names, checked against its
@@ -790,11 +843,12 @@ fn signing_certificate<'a>(token: &'a Token, signer_info: &SignerInfo) -> Result
                     _ => None,
                 })
                 .ok_or_else(|| bad("its issuerSerial has no issuer name"))?;
-            token.certificates.iter().find(|c| {
+            token.certificates.certs.iter().find(|c| {
                 c.issuer_raw() == issuer && c.serial() == issuer_serial.serial_number.as_bytes()
             })
         }
-        None => signer_by_sid(&token.certificates, signer_info),
+        None => signer_by_sid(&token.certificates.certs, signer_info)
+            .map(|i| &token.certificates.certs[i]),
     }
     .ok_or_else(|| bad("the signing certificate is not in the timestamp token"))?;
     let hash = match &first.hash_algorithm {
@@ -1246,8 +1300,9 @@ mod tests {
             let ours: Vec<Vec<u8>> = parse(&bytes)
                 .unwrap()
                 .certificates
-                .into_iter()
-                .map(|c| c.der)
+                .certs
+                .iter()
+                .map(|c| c.der.clone())
                 .collect();
             if ours != raw {
                 reordered += 1;

@@ -359,7 +359,10 @@ impl Verifier {
         check_key(&chain.certs[0], raw.alg)?;
         check_signature(&envelope, &chain, raw.alg)?;
         let header = header::validate(&raw)?;
-        let token = envelope.timestamp.as_deref().map(timestamp::parse);
+        let token = envelope
+            .timestamp
+            .as_deref()
+            .map(|t| timestamp::parse_with(t, self.cache.as_deref()));
         let mut facts = facts(&envelope, &header, &chain, token.as_ref(), None);
         let target = payload::parse(&envelope.payload, &self.limits)?;
         facts.signed_artifact = Some(target.clone());

@@ -316,3 +316,62 @@ fn tsa_16_uncertain_notation_go_cases_fail_offline_for_want_of_tsa_evidence() {
         );
     }
 }
+
+/// One verifier with a chain cache verifies every timestamp fixture envelope, in
+/// turn and again, so tokens meet certificates, TSA links and CRL signatures the
+/// cache took from other tokens (most share the timestamp authority's
+/// certificate set); every outcome equals a fresh verifier's without cache.
+#[test]
+fn chain_cache_shared_across_tokens_never_changes_an_outcome() {
+    let dir = support::fixtures().join("timestamp/envelopes");
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    names.sort();
+    assert!(names.len() >= 15, "{names:?}");
+    let stores = [
+        ("ca:signer", fixture("certs/signer-root.pem")),
+        ("tsa:ts", fixture("certs/tsa-root.pem")),
+    ];
+    let verifier = |cache: usize| {
+        let mut store = verify::TrustStore::new();
+        for (name, pem) in &stores {
+            store.add(name, pem).unwrap();
+        }
+        let policy = format!(
+            r#"{{"version": "1.0", "trustPolicies": [{{"name": "ts", "registryScopes": ["*"],
+                "signatureVerification": {{{STRICT}}}, "trustStores": ["ca:signer", "tsa:ts"], "trustedIdentities": ["*"]}}]}}"#
+        );
+        verify::Verifier::new(store)
+            .with_oci_policy(verify::OciTrustPolicy::from_json(policy.as_bytes()).unwrap())
+            .with_chain_cache(cache)
+    };
+    let shared = verifier(8);
+    let mut verified = 0;
+    for round in 0..2 {
+        for name in &names {
+            let envelope = fixture(&format!("envelopes/{name}"));
+            let descriptor = verify::Descriptor::new(
+                "application/vnd.oci.image.manifest.v1+json",
+                support::FIXTURE_ARTIFACT_DIGEST,
+                28,
+            );
+            let reference = format!(
+                "registry.example/fixtures@{}",
+                support::FIXTURE_ARTIFACT_DIGEST
+            );
+            let at = verify::Time::parse_rfc3339("2026-11-24T00:00:00Z").unwrap();
+            let request =
+                verify::Request::oci(&envelope, &reference, descriptor, at).revocation(tsa_good());
+            let fresh = verifier(0).verify(&request);
+            assert_eq!(
+                shared.verify(&request).to_json(),
+                fresh.to_json(),
+                "{name}, round {round}"
+            );
+            verified += usize::from(fresh.is_verified());
+        }
+    }
+    assert!(verified >= 2, "some envelopes verify: {verified}");
+}
