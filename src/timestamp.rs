@@ -494,6 +494,10 @@ pub(crate) fn compare_with_cms(token: &[u8]) -> Result<bool, String> {
             ))
         }
     };
+    // `cms` hands over certificates as x509-cert re-encodes them (an explicit
+    // default version dropped, for one), sorted by that encoding; the parser keeps
+    // them as sent, sorted by what was sent. Where re-encoding changes one, the
+    // certificates are compared by their re-encodings, as a set.
     let ders = |t: &Token| {
         t.certificates
             .certs
@@ -501,9 +505,20 @@ pub(crate) fn compare_with_cms(token: &[u8]) -> Result<bool, String> {
             .map(|c| c.der.clone())
             .collect::<Vec<_>>()
     };
+    let reencoded = |der: &Vec<u8>| {
+        x509_cert::Certificate::from_der(der)
+            .and_then(|c| c.to_der())
+            .unwrap_or_else(|_| der.clone())
+    };
+    let (mut ours_ders, mut theirs_ders) = (ders(&ours), ders(&theirs));
+    if ours_ders.iter().any(|d| reencoded(d) != *d) {
+        ours_ders = ours_ders.iter().map(reencoded).collect();
+        ours_ders.sort();
+        theirs_ders.sort();
+    }
     let mut differences = Vec::new();
     for (what, same) in [
-        ("certificates", ders(&ours) == ders(&theirs)),
+        ("certificates", ours_ders == theirs_ders),
         ("signer infos", ours.signer_infos == theirs.signer_infos),
         ("content type", ours.econtent_type == theirs.econtent_type),
         ("content", ours.content == theirs.content),

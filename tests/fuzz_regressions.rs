@@ -27,6 +27,12 @@ fn inputs(target: &str) -> Vec<(PathBuf, Vec<u8>)> {
 ///   not an OCTET STRING. The parser refuses the certificate (as for `x5c`); `cms`
 ///   passed over the field and failed later, at the TSTInfo. The comparison
 ///   allowed the by-design difference only when `cms` accepted the token.
+/// - `explicit-default-version-certificate.der` (2026-12-06): a token certificate
+///   whose tbsCertificate encodes the default version v1 (`[0] INTEGER 0`), which
+///   DER leaves out and x509-cert accepts. `cms` hands it over re-encoded without
+///   it; the parser keeps the certificate as sent (as Go does, and as the
+///   signingCertificateV2 hash covers it). The comparison now compares such
+///   certificates by their re-encodings.
 #[test]
 fn timestamp_token_findings() {
     let found = inputs("timestamp_token");
