@@ -25,6 +25,7 @@ use std::hash::Hasher;
 use std::sync::{Arc, Mutex, OnceLock};
 
 use crate::cert::Cert;
+use crate::crl::{Crl, MAX_CRL_BYTES};
 use crate::crypto::{self, PreparedKey, Scheme};
 use crate::identity::{parse_dn, Dn};
 use crate::outcome::CertificateFacts;
@@ -144,11 +145,17 @@ pub(crate) struct ChainCache {
     /// token's `CertificateSet` (a timestamp authority sends the same one with
     /// every token). Parsing is a function of those bytes alone.
     token_certificates: Lru<Arc<TokenCertificates>>,
+    /// Parsed CRLs, by their SHA-256, at most [`CRL_BYTES`] of DER in all.
+    crls: Lru<Arc<Crl>>,
     /// Signatures that verified, by (signed object, signer certificate) SHA-256:
     /// the links of chains the verifier builds itself (timestamp authorities), and
     /// CRLs and OCSP responses signed by a certificate's issuer or responder.
     links: Lru<()>,
 }
+
+/// How many bytes of CRLs (DER) the cache keeps parsed: a parsed CRL takes about
+/// three times its DER on the heap.
+const CRL_BYTES: usize = 4 << 20;
 
 /// How many verified links are remembered per cached chain.
 const LINKS_PER_CHAIN: usize = 4;
@@ -161,6 +168,7 @@ impl ChainCache {
             capacity,
             chains: Lru::new(capacity),
             token_certificates: Lru::new(capacity),
+            crls: Lru::with_budget(capacity.saturating_mul(LINKS_PER_CHAIN), CRL_BYTES),
             links: Lru::new(capacity.saturating_mul(LINKS_PER_CHAIN)),
         }
     }
@@ -246,6 +254,27 @@ impl<'a> Known<'a> {
         self.store.is_some_and(|s| s.is_verified_root(cert))
     }
 
+    /// The CRL `der`, parsed; with a cache, taken from it when these exact bytes
+    /// were parsed before (a CRL is the same evidence until its issuer publishes
+    /// the next one), and left there when not. Only parsing is saved: the CRL's
+    /// signature, its validity at each call's time and its entries are checked
+    /// on every call.
+    pub fn crl(&self, der: &[u8]) -> Result<Arc<Crl>, String> {
+        let Some(cache) = self.cache.filter(|_| der.len() <= MAX_CRL_BYTES) else {
+            return Crl::parse(der, None).map(Arc::new);
+        };
+        let sha256 = crypto::sha256(der);
+        let hash = u64::from_le_bytes(sha256[..8].try_into().unwrap_or_default());
+        if let Some(hit) = cache.crls.get(hash, |k| k == sha256) {
+            return Ok(hit);
+        }
+        let parsed = Arc::new(Crl::parse(der, Some(sha256))?);
+        cache
+            .crls
+            .insert_weighing(hash, Box::new(sha256), Arc::clone(&parsed), der.len());
+        Ok(parsed)
+    }
+
     /// Whether verified signatures are remembered (a chain cache is present), so
     /// that hashing a CRL or OCSP response to name its signature is worth it.
     pub fn remembers(&self) -> bool {
@@ -318,10 +347,12 @@ impl<'a> Known<'a> {
 /// A bounded map from byte strings to values that evicts its least recently used
 /// entry. The caller supplies each key's hash, and a lookup confirms an entry by
 /// comparing its stored key, so a lookup need not build an owned key and equal
-/// hashes never confuse two keys (they share a bucket).
+/// hashes never confuse two keys (they share a bucket). Bounded in entries and,
+/// optionally, in the total weight the caller gives them (bytes).
 #[derive(Debug)]
 struct Lru<V> {
     capacity: usize,
+    max_weight: usize,
     inner: Mutex<LruInner<V>>,
 }
 
@@ -332,6 +363,7 @@ struct LruInner<V> {
     /// takes the first in O(log n) instead of scanning every entry.
     order: BTreeMap<u64, u64>,
     len: usize,
+    weight: usize,
     tick: u64,
 }
 
@@ -340,16 +372,24 @@ struct Slot<V> {
     key: Box<[u8]>,
     value: V,
     last_use: u64,
+    weight: usize,
 }
 
 impl<V: Clone> Lru<V> {
     fn new(capacity: usize) -> Self {
+        Self::with_budget(capacity, usize::MAX)
+    }
+
+    /// At most `capacity` entries weighing `max_weight` in total.
+    fn with_budget(capacity: usize, max_weight: usize) -> Self {
         Self {
             capacity: capacity.max(1),
+            max_weight,
             inner: Mutex::new(LruInner {
                 buckets: HashMap::new(),
                 order: BTreeMap::new(),
                 len: 0,
+                weight: 0,
                 tick: 0,
             }),
         }
@@ -374,33 +414,47 @@ impl<V: Clone> Lru<V> {
 
     /// Sets the value of `key`, evicting the least recently used entry when full.
     fn insert(&self, hash: u64, key: Box<[u8]>, value: V) {
+        self.insert_weighing(hash, key, value, 0);
+    }
+
+    /// Sets the value of `key`, which weighs `weight`, as the most recently used;
+    /// evicts the least recently used entries until both bounds hold. An entry
+    /// heavier than the whole budget is not kept.
+    fn insert_weighing(&self, hash: u64, key: Box<[u8]>, value: V, weight: usize) {
         let Ok(mut guard) = self.inner.lock() else {
             return;
         };
         let inner = &mut *guard;
         inner.tick += 1;
         let tick = inner.tick;
-        if let Some(slot) = inner
-            .buckets
-            .get_mut(&hash)
-            .and_then(|b| b.iter_mut().find(|slot| slot.key == key))
-        {
-            inner.order.remove(&slot.last_use);
-            inner.order.insert(tick, hash);
-            slot.value = value;
-            slot.last_use = tick;
+        if let Some(bucket) = inner.buckets.get_mut(&hash) {
+            if let Some(i) = bucket.iter().position(|slot| slot.key == key) {
+                let old = bucket.swap_remove(i);
+                if bucket.is_empty() {
+                    inner.buckets.remove(&hash);
+                }
+                inner.order.remove(&old.last_use);
+                inner.len -= 1;
+                inner.weight -= old.weight;
+            }
+        }
+        if weight > self.max_weight {
             return;
         }
-        if inner.len >= self.capacity {
+        while inner.len > 0
+            && (inner.len >= self.capacity || inner.weight + weight > self.max_weight)
+        {
             inner.evict_oldest();
         }
         inner.buckets.entry(hash).or_default().push(Slot {
             key,
             value,
             last_use: tick,
+            weight,
         });
         inner.order.insert(tick, hash);
         inner.len += 1;
+        inner.weight += weight;
     }
 
     fn len(&self) -> usize {
@@ -415,8 +469,9 @@ impl<V> LruInner<V> {
         };
         if let Some(bucket) = self.buckets.get_mut(&hash) {
             if let Some(i) = bucket.iter().position(|s| s.last_use == tick) {
-                bucket.swap_remove(i);
+                let slot = bucket.swap_remove(i);
                 self.len -= 1;
+                self.weight -= slot.weight;
             }
             if bucket.is_empty() {
                 self.buckets.remove(&hash);
@@ -506,37 +561,58 @@ mod tests {
 
     /// The indexed LRU against a plain list kept in use order, on 20,000 random
     /// gets and inserts of 40 keys in 8 hash buckets (so buckets hold several
-    /// keys), at capacities 1, 3 and 16.
+    /// keys), at capacities 1, 3 and 16, without and with a weight budget.
     #[test]
     fn lru_matches_a_reference_model() {
         let mut next = crate::test_rng::xorshift(0x2545_F491_4F6C_DD1D_u64);
-        for capacity in [1, 3, 16] {
-            let lru: Lru<u32> = Lru::new(capacity);
-            let mut model: Vec<(u8, u32)> = Vec::new(); // most recently used last
+        for (capacity, budget) in [
+            (1, usize::MAX),
+            (3, usize::MAX),
+            (16, usize::MAX),
+            (1, 50),
+            (3, 50),
+            (16, 100),
+        ] {
+            let lru: Lru<u32> = Lru::with_budget(capacity, budget);
+            // (key, value, weight), most recently used last.
+            let mut model: Vec<(u8, u32, usize)> = Vec::new();
             for step in 0..20_000u32 {
                 let key = (next() % 40) as u8;
                 let hash = u64::from(key % 8);
                 let matches = |k: &[u8]| k == [key];
                 if next() % 2 == 0 {
                     let got = lru.get(hash, matches);
-                    let expected = model.iter().position(|(k, _)| *k == key).map(|i| {
+                    let expected = model.iter().position(|e| e.0 == key).map(|i| {
                         let entry = model.remove(i);
                         model.push(entry);
                         entry.1
                     });
                     assert_eq!(got, expected, "step {step}");
                 } else {
-                    lru.insert(hash, Box::new([key]), step);
-                    if let Some(i) = model.iter().position(|(k, _)| *k == key) {
+                    // Weights up to 60: some exceed the smallest budget.
+                    let weight = if budget == usize::MAX {
+                        0
+                    } else {
+                        (next() % 61) as usize
+                    };
+                    lru.insert_weighing(hash, Box::new([key]), step, weight);
+                    if let Some(i) = model.iter().position(|e| e.0 == key) {
                         model.remove(i);
-                    } else if model.len() == capacity {
-                        model.remove(0);
                     }
-                    model.push((key, step));
+                    if weight <= budget {
+                        while !model.is_empty()
+                            && (model.len() == capacity
+                                || model.iter().map(|e| e.2).sum::<usize>() + weight > budget)
+                        {
+                            model.remove(0);
+                        }
+                        model.push((key, step, weight));
+                    }
                 }
                 let inner = lru.inner.lock().unwrap();
                 assert_eq!(inner.len, model.len());
                 assert_eq!(inner.order.len(), model.len());
+                assert_eq!(inner.weight, model.iter().map(|e| e.2).sum::<usize>());
             }
         }
     }

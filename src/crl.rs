@@ -2,6 +2,8 @@
 //! certificate's issuer, delta CRLs where the CRL or the certificate points to
 //! one, checked as notation-core-go checks them.
 
+use std::sync::Arc;
+
 use const_oid::db::rfc5280;
 use der::asn1::{GeneralizedTime, Uint};
 use der::Decode;
@@ -13,7 +15,6 @@ use x509_cert::ext::Extension;
 
 use crate::cert::{oid_name, original_tbs, Cert};
 use crate::chain_cache::Known;
-use crate::crypto;
 use crate::revocation::CertStatus;
 use crate::signed_data;
 use crate::time::Time;
@@ -22,6 +23,7 @@ use crate::time::Time;
 pub const MAX_CRL_BYTES: usize = 32 * 1024 * 1024;
 
 /// A parsed CRL.
+#[derive(Debug)]
 pub(crate) struct Crl {
     /// SHA-256 of the DER (names a verified signature in the chain cache), when
     /// a cache remembers signatures.
@@ -44,8 +46,9 @@ fn uint_extension(ext: &Extension) -> Result<Vec<u8>, String> {
 }
 
 impl Crl {
-    /// Parses a DER CRL; `hash`: compute its SHA-256 for the chain cache.
-    pub(crate) fn parse(der: &[u8], hash: bool) -> Result<Self, String> {
+    /// Parses a DER CRL; `sha256`: the SHA-256 of `der`, which names its
+    /// signature in the chain cache (`None` without cache).
+    pub(crate) fn parse(der: &[u8], sha256: Option<[u8; 32]>) -> Result<Self, String> {
         if der.len() > MAX_CRL_BYTES {
             return Err(format!("it is larger than {MAX_CRL_BYTES} bytes"));
         }
@@ -55,7 +58,6 @@ impl Crl {
             .to_vec();
         let issuer_raw =
             der::Encode::to_der(&list.tbs_cert_list.issuer).map_err(|e| e.to_string())?;
-        let sha256 = hash.then(|| crypto::sha256(der));
         let mut crl = Crl {
             sha256,
             tbs,
@@ -198,13 +200,14 @@ pub(crate) fn delta_urls(cert: &Cert) -> Vec<String> {
 pub(crate) fn status(
     cert: &Cert,
     issuer: &Cert,
-    crls: &[Crl],
+    crls: &[Arc<Crl>],
     now: Time,
     signing_time: Option<Time>,
     known: &Known<'_>,
 ) -> CertStatus {
     let bases: Vec<&Crl> = crls
         .iter()
+        .map(|c| &**c)
         .filter(|c| c.delta_base.is_none() && c.issuer_raw == cert.issuer_raw())
         .collect();
     if bases.is_empty() {
@@ -231,7 +234,7 @@ fn check_with_base(
     cert: &Cert,
     issuer: &Cert,
     base: &Crl,
-    crls: &[Crl],
+    crls: &[Arc<Crl>],
     now: Time,
     signing_time: Option<Time>,
     known: &Known<'_>,
@@ -273,7 +276,7 @@ fn check_with_base(
     } else {
         None
     };
-    entry_status(cert, base, delta, signing_time)
+    entry_status(cert, base, delta.map(|d| &**d), signing_time)
 }
 
 /// The entries for `cert` in `base` and `delta`: a non-hold reason revokes; else
@@ -374,12 +377,12 @@ mod tests {
     #[test]
     fn core_go_delta_and_base_crls_parse() {
         let Some(dir) = vectors() else { return };
-        let delta = Crl::parse(&read(&dir, "delta.crl"), false).unwrap();
+        let delta = Crl::parse(&read(&dir, "delta.crl"), None).unwrap();
         assert_eq!(
             (delta.delta_base.as_deref(), delta.number.as_deref()),
             (Some(&[4u8][..]), Some(&[5u8][..]))
         );
-        let base = Crl::parse(&read(&dir, "crlWithMultipleFreshestCRLs.crl"), false).unwrap();
+        let base = Crl::parse(&read(&dir, "crlWithMultipleFreshestCRLs.crl"), None).unwrap();
         assert!(base.has_freshest && base.delta_base.is_none());
         assert_eq!(base.number.as_deref(), Some(&[5u8][..]));
     }
@@ -419,8 +422,8 @@ mod tests {
         let Some(dir) = vectors() else { return };
         let leaf = cert(&dir, "certificateWithDeltaCRL.cer").unwrap();
         let crls = vec![
-            Crl::parse(&read(&dir, "crlWithMultipleFreshestCRLs.crl"), false).unwrap(),
-            Crl::parse(&read(&dir, "delta.crl"), false).unwrap(),
+            Arc::new(Crl::parse(&read(&dir, "crlWithMultipleFreshestCRLs.crl"), None).unwrap()),
+            Arc::new(Crl::parse(&read(&dir, "delta.crl"), None).unwrap()),
         ];
         // Inside the CRLs' five-minute window, but the "issuer" here is the leaf
         // itself, which may not sign CRLs.

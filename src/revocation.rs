@@ -10,6 +10,8 @@
 //! has an unknown status, which fails the revocation check (enforced or logged per
 //! the policy); the message names the URLs to fetch.
 
+use std::sync::Arc;
+
 use crate::aws::RevocationAnswer;
 use crate::cert::Cert;
 use crate::chain_cache::Known;
@@ -111,7 +113,7 @@ pub(crate) enum CertStatus {
 
 /// The evidence, parsed.
 struct Parsed {
-    crls: Vec<crl::Crl>,
+    crls: Vec<Arc<crl::Crl>>,
     ocsp: Vec<ocsp::Response>,
 }
 
@@ -135,7 +137,8 @@ impl Parsed {
                 .iter()
                 .enumerate()
                 .map(|(i, der)| {
-                    crl::Crl::parse(der, known.remembers())
+                    known
+                        .crl(der)
                         .map_err(|e| failed(format!("CRL {}: {e}", i + 1)))
                 })
                 .collect::<Result<_, _>>()?,

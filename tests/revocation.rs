@@ -385,3 +385,64 @@ fn certificates_expose_their_ocsp_and_crl_urls() {
         .get("crlUrls")
         .is_none());
 }
+
+/// A cached verifier keeps CRLs parsed, never judged: the same CRL bytes at a
+/// time after the CRL's nextUpdate are expired evidence, and before it good again,
+/// exactly as for a verifier without cache; the root's CRL signature, cached as
+/// verified, changes nothing either.
+#[test]
+fn chain_cache_keeps_crls_parsed_but_judges_them_at_each_call() {
+    let verifier = |cache: usize| {
+        let mut store = verify::TrustStore::new();
+        store.add("ca:rev", &fixture("certs/root.pem")).unwrap();
+        let policy = r#"{"version": "1.0", "trustPolicies": [{"name": "rev", "registryScopes": ["*"],
+            "signatureVerification": {"level": "strict", "override": {"revocation": "enforce"}},
+            "trustStores": ["ca:rev"], "trustedIdentities": ["*"]}]}"#;
+        verify::Verifier::new(store)
+            .with_oci_policy(verify::OciTrustPolicy::from_json(policy.as_bytes()).unwrap())
+            .with_chain_cache(cache)
+    };
+    let envelope = fixture("envelopes/crl-only-leaf.jws");
+    let reference = format!(
+        "registry.example/fixtures@{}",
+        support::FIXTURE_ARTIFACT_DIGEST
+    );
+    let request = |at: &str, evidence: RevocationEvidence| {
+        let descriptor = verify::Descriptor::new(
+            "application/vnd.oci.image.manifest.v1+json",
+            support::FIXTURE_ARTIFACT_DIGEST,
+            28,
+        );
+        verify::Request::oci(
+            &envelope,
+            &reference,
+            descriptor,
+            verify::Time::parse_rfc3339(at).unwrap(),
+        )
+        .revocation(evidence)
+    };
+    let cached = verifier(8);
+    // The CRLs' nextUpdate is 2026-12-20; the certificates are valid long after.
+    for (at, verified) in [
+        ("2026-11-24T00:00:00Z", true),
+        ("2026-12-21T00:00:00Z", false),
+        ("2026-11-24T00:00:00Z", true),
+        ("2026-12-21T00:00:00Z", false),
+    ] {
+        let evidence = ev().with_crl(crl("int"));
+        let fresh = verifier(0).verify(&request(at, evidence.clone()));
+        let warm = cached.verify(&request(at, evidence));
+        assert_eq!(warm.to_json(), fresh.to_json(), "{at}");
+        assert_eq!(fresh.is_verified(), verified, "{at}: {}", fresh.to_json());
+        if !verified {
+            assert!(unknown(&warm).contains("expired"), "{}", warm.to_json());
+        }
+    }
+    // Other CRL bytes from the same issuer name (signed by another key) are other
+    // evidence: parsed, and their signature checked, anew.
+    let forged = ev().with_crl(crl("int-wrong-key"));
+    let fresh = verifier(0).verify(&request("2026-11-24T00:00:00Z", forged.clone()));
+    let warm = cached.verify(&request("2026-11-24T00:00:00Z", forged));
+    assert_eq!(warm.to_json(), fresh.to_json());
+    assert!(unknown(&warm).contains("not signed"), "{}", warm.to_json());
+}
