@@ -105,9 +105,60 @@ pub(crate) fn check_trusted_identity(
     rendered: &str,
     leaf: &Result<Dn, String>,
 ) -> Result<(), Error> {
-    if identities.iter().any(|identity| identity == WILDCARD) {
-        return Ok(());
+    TrustedSubjects::parse(identities).check(rendered, leaf)
+}
+
+/// A statement's trusted identities read for [`check_trusted_identity`]: the
+/// wildcard, or the `x509.subject` identities parsed, or why they cannot be used.
+/// A verifier parses its statements' identities once, when it gets the policy.
+#[derive(Debug, Clone)]
+pub(crate) struct TrustedSubjects {
+    wildcard: bool,
+    /// Each `x509.subject` identity, verbatim, with its parsed DN.
+    subjects: Result<Vec<(String, Dn)>, Error>,
+}
+
+impl TrustedSubjects {
+    pub(crate) fn parse(identities: &[String]) -> Self {
+        Self {
+            wildcard: identities.iter().any(|identity| identity == WILDCARD),
+            subjects: parse_subjects(identities),
+        }
     }
+
+    /// The check of [`check_trusted_identity`].
+    pub(crate) fn check(&self, rendered: &str, leaf: &Result<Dn, String>) -> Result<(), Error> {
+        if self.wildcard {
+            return Ok(());
+        }
+        let trusted = self.subjects.as_ref().map_err(Clone::clone)?;
+        let leaf = leaf.as_ref().map_err(|why| {
+            err(
+                ErrorCode::IdentityLeafSubjectUnparsable,
+                format!(
+                    "the signing certificate's subject {rendered:?} cannot be matched against x509.subject identities: {why}; only \"*\" can trust this certificate"
+                ),
+            )
+        })?;
+        if trusted.iter().any(|(_, dn)| is_subset(dn, leaf)) {
+            return Ok(());
+        }
+        let names: Vec<&str> = trusted
+            .iter()
+            .map(|(identity, _)| identity.as_str())
+            .collect();
+        Err(err(
+            ErrorCode::IdentityNotTrusted,
+            format!(
+                "the signing certificate's subject {rendered:?} matches none of the trusted identities {names:?}; an identity matches when each of its attributes appears in the subject with exactly the same value (case-sensitive)"
+            ),
+        ))
+    }
+}
+
+/// The `x509.subject` identities of `identities`, parsed; the first unusable
+/// identity, or the lack of any, is the error.
+fn parse_subjects(identities: &[String]) -> Result<Vec<(String, Dn)>, Error> {
     let mut trusted = Vec::new();
     for identity in identities {
         if !identity.contains(':') {
@@ -131,7 +182,7 @@ pub(crate) fn check_trusted_identity(
                 format!("trusted identity {identity:?} is not usable: {why}"),
             )
         })?;
-        trusted.push((identity.as_str(), dn));
+        trusted.push((identity.clone(), dn));
     }
     if trusted.is_empty() {
         return Err(err(
@@ -141,24 +192,7 @@ pub(crate) fn check_trusted_identity(
             ),
         ));
     }
-    let leaf = leaf.as_ref().map_err(|why| {
-        err(
-            ErrorCode::IdentityLeafSubjectUnparsable,
-            format!(
-                "the signing certificate's subject {rendered:?} cannot be matched against x509.subject identities: {why}; only \"*\" can trust this certificate"
-            ),
-        )
-    })?;
-    if trusted.iter().any(|(_, dn)| is_subset(dn, leaf)) {
-        return Ok(());
-    }
-    let names: Vec<&str> = trusted.iter().map(|(identity, _)| *identity).collect();
-    Err(err(
-        ErrorCode::IdentityNotTrusted,
-        format!(
-            "the signing certificate's subject {rendered:?} matches none of the trusted identities {names:?}; an identity matches when each of its attributes appears in the subject with exactly the same value (case-sensitive)"
-        ),
-    ))
+    Ok(trusted)
 }
 
 // ---------------------------------------------------------------------------

@@ -12,7 +12,7 @@ use crate::chain_cache::{ChainCache, ChainKey, Known, ParsedChain};
 use crate::envelope::{self, Envelope, X5c, JWS_MEDIA_TYPE};
 use crate::error::{err, Error, ErrorCode};
 use crate::header::{self, ProtectedHeader, SigningScheme};
-use crate::identity;
+use crate::identity::{self, TrustedSubjects};
 use crate::limits::Limits;
 use crate::outcome::{
     Check, CheckResult, Failure, Outcome, SignatureFacts, Status, Verdict, SCHEMA_VERSION,
@@ -145,6 +145,10 @@ pub struct Verifier {
     store: TrustStore,
     limits: Limits,
     cache: Option<Arc<ChainCache>>,
+    /// The trusted identities of each OCI statement, parsed once (same order).
+    oci_subjects: Arc<[TrustedSubjects]>,
+    /// The same for the blob statements.
+    blob_subjects: Arc<[TrustedSubjects]>,
 }
 
 /// A signature whose integrity checks passed.
@@ -167,6 +171,8 @@ impl Verifier {
             store,
             limits: Limits::default(),
             cache: None,
+            oci_subjects: Arc::new([]),
+            blob_subjects: Arc::new([]),
         }
     }
 
@@ -175,10 +181,13 @@ impl Verifier {
     /// and its certificates are neither decoded nor parsed again (the key is the
     /// exact `x5c` text). Timestamp authority links that verified are remembered
     /// too, and so are the signatures of CRLs and OCSP responses that verified
-    /// (keyed by the SHA-256 of their DER and of the signer certificate). Only
-    /// time-independent checks are cached; validity periods, expiry, trust,
-    /// identity and the revocation status itself (freshness, the revoked list) are
-    /// evaluated on every call, and only chains that passed validation are kept.
+    /// (keyed by the SHA-256 of their DER and of the signer certificate). Parsing
+    /// is kept as well: the certificates of timestamp tokens (by the exact bytes
+    /// of the token's certificate set) and CRLs (by their SHA-256, up to 4 MiB of
+    /// them). Only time-independent checks are cached; validity periods, expiry,
+    /// trust, identity and the revocation status itself (freshness, the revoked
+    /// list) are evaluated on every call, and only chains that passed validation
+    /// are kept.
     /// The cache is shared by clones of this verifier and internally
     /// synchronized. `capacity` 0 disables it.
     pub fn with_chain_cache(mut self, capacity: usize) -> Self {
@@ -193,14 +202,27 @@ impl Verifier {
 
     /// Sets the OCI trust policy (`trustpolicy.oci.json`).
     pub fn with_oci_policy(mut self, policy: OciTrustPolicy) -> Self {
+        self.oci_subjects = subjects_of(policy.statements());
         self.oci = Some(policy);
         self
     }
 
     /// Sets the blob trust policy (`trustpolicy.blob.json`).
     pub fn with_blob_policy(mut self, policy: BlobTrustPolicy) -> Self {
+        self.blob_subjects = subjects_of(policy.statements());
         self.blob = Some(policy);
         self
+    }
+
+    /// The parsed trusted identities of `statement`, one of this verifier's own.
+    fn subjects(&self, statement: &Statement) -> Option<&TrustedSubjects> {
+        let position =
+            |statements: &[Statement]| statements.iter().position(|s| std::ptr::eq(s, statement));
+        if let Some(i) = self.oci.as_ref().and_then(|p| position(p.statements())) {
+            return self.oci_subjects.get(i);
+        }
+        let i = self.blob.as_ref().and_then(|p| position(p.statements()))?;
+        self.blob_subjects.get(i)
     }
 
     /// Sets input limits. A chain cache starts empty again: its chains were admitted
@@ -456,7 +478,14 @@ impl Verifier {
             Some(aws_facts) => aws::check_identity(&statement.trusted_identities, aws_facts),
             None => {
                 let (rendered, leaf) = integral.chain.leaf_subject();
-                identity::check_trusted_identity(&statement.trusted_identities, rendered, leaf)
+                match self.subjects(statement) {
+                    Some(subjects) => subjects.check(rendered, leaf),
+                    None => identity::check_trusted_identity(
+                        &statement.trusted_identities,
+                        rendered,
+                        leaf,
+                    ),
+                }
             }
         }
     }
@@ -671,6 +700,14 @@ fn check_signature(envelope: &Envelope, chain: &ParsedChain, alg: Algorithm) -> 
     }
 }
 
+/// The trusted identities of each statement, parsed.
+fn subjects_of(statements: &[Statement]) -> Arc<[TrustedSubjects]> {
+    statements
+        .iter()
+        .map(|s| TrustedSubjects::parse(&s.trusted_identities))
+        .collect()
+}
+
 fn facts(
     envelope: &Envelope,
     header: &ProtectedHeader,
@@ -879,6 +916,25 @@ mod tests {
     fn fixture(path: &str) -> Vec<u8> {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
         std::fs::read(root.join(path)).unwrap()
+    }
+
+    /// A verifier parses its statements' trusted identities once and finds them
+    /// again for its own statements (also in a clone); a statement of another
+    /// policy object is parsed when checked.
+    #[test]
+    fn trusted_identities_are_parsed_once_per_statement() {
+        let policy = OciTrustPolicy::from_json(&fixture("config/trustpolicy.json")).unwrap();
+        let verifier = Verifier::new(TrustStore::new()).with_oci_policy(policy.clone());
+        let clone = verifier.clone();
+        for v in [&verifier, &clone] {
+            let statements = v.oci.as_ref().unwrap().statements();
+            assert!(statements.len() > 1);
+            for (i, statement) in statements.iter().enumerate() {
+                let subjects = v.subjects(statement).unwrap();
+                assert!(std::ptr::eq(subjects, &v.oci_subjects[i]));
+            }
+        }
+        assert!(verifier.subjects(&policy.statements()[0]).is_none());
     }
 
     /// Cold: one envelope signature plus one per chain link — the trusted root's
