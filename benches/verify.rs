@@ -195,29 +195,25 @@ fn summary(kinds: &[Kind]) {
             t[1] / t[4],
             t[1] / t[5]
         );
-        let what: Vec<&str> = kind.floor.iter().map(|s| s.what.as_str()).collect();
-        println!("{:<22} floor = {}", "", what.join(" + "));
-        let store: Vec<&str> = kind
-            .floor
-            .iter()
-            .filter(|s| s.by_store_cert)
-            .map(|s| s.what.as_str())
-            .collect();
+        let what = |keep: fn(&common::Signature) -> bool, separator: &str| {
+            let names: Vec<&str> = kind
+                .floor
+                .iter()
+                .filter(|s| keep(s))
+                .map(|s| s.what.as_str())
+                .collect();
+            names.join(separator)
+        };
+        println!("{:<22} floor = {}", "", what(|_| true, " + "));
         println!(
             "{:<22} floor sk = the floor with the trust-store keys parsed once ({})",
             "",
-            store.join(", ")
+            what(|s| s.by_store_cert, ", ")
         );
-        let warm_what: Vec<&str> = kind
-            .floor
-            .iter()
-            .filter(|s| s.per_signature)
-            .map(|s| s.what.as_str())
-            .collect();
         println!(
             "{:<22} warm floor = {}; 1 sig pk = the envelope signature with its key parsed once",
             "",
-            warm_what.join(" + ")
+            what(|s| s.per_signature, " + ")
         );
     }
 

@@ -244,22 +244,12 @@ pub(crate) fn parse(token: &[u8]) -> Result<Token, Error> {
 pub(crate) fn parse_with(token: &[u8], cache: Option<&ChainCache>) -> Result<Token, Error> {
     let info =
         ContentInfoRef::from_der(token).map_err(|e| malformed(format!("ContentInfo: {e}")))?;
-    if info.content_type != ID_SIGNED_DATA {
-        return Err(malformed(format!(
-            "content type {} is not signedData",
-            oid_name(&info.content_type)
-        )));
-    }
+    check_content_type(&info.content_type)?;
     let signed: SignedDataRef<'_> = info
         .content
         .decode_as()
         .map_err(|e| malformed(format!("SignedData: {e}")))?;
-    if signed.version != CmsVersion::V3 {
-        return Err(malformed(format!(
-            "SignedData version is {}, not 3",
-            signed.version as u8
-        )));
-    }
+    check_version(signed.version)?;
     let certificates = match (signed.certificates, cache) {
         (Some(set), Some(cache)) => match cache.token_certificates(set.0) {
             Some(hit) => hit,
@@ -280,6 +270,28 @@ pub(crate) fn parse_with(token: &[u8], cache: Option<&ChainCache>) -> Result<Tok
         certificates,
         content,
     )
+}
+
+/// A timestamp token is a ContentInfo of type signedData (spec §9 step 2).
+fn check_content_type(content_type: &ObjectIdentifier) -> Result<(), Error> {
+    if *content_type != ID_SIGNED_DATA {
+        return Err(malformed(format!(
+            "content type {} is not signedData",
+            oid_name(content_type)
+        )));
+    }
+    Ok(())
+}
+
+/// RFC 3161 tokens are SignedData version 3.
+fn check_version(version: CmsVersion) -> Result<(), Error> {
+    if version != CmsVersion::V3 {
+        return Err(malformed(format!(
+            "SignedData version is {}, not 3",
+            version as u8
+        )));
+    }
+    Ok(())
 }
 
 /// The certificates of a `CertificateSet`, given its content octets: at most
@@ -400,22 +412,12 @@ fn finish(
 /// with (tests, the `timestamp_token` fuzz target).
 fn parse_with_cms(token: &[u8]) -> Result<Token, Error> {
     let info = ContentInfo::from_der(token).map_err(|e| malformed(format!("ContentInfo: {e}")))?;
-    if info.content_type != ID_SIGNED_DATA {
-        return Err(malformed(format!(
-            "content type {} is not signedData",
-            oid_name(&info.content_type)
-        )));
-    }
+    check_content_type(&info.content_type)?;
     let mut signed: SignedData = info
         .content
         .decode_as()
         .map_err(|e| malformed(format!("SignedData: {e}")))?;
-    if signed.version != CmsVersion::V3 {
-        return Err(malformed(format!(
-            "SignedData version is {}, not 3",
-            signed.version as u8
-        )));
-    }
+    check_version(signed.version)?;
     let mut certificates = Vec::new();
     for (i, choice) in signed
         .certificates
