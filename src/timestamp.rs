@@ -299,19 +299,22 @@ fn check_version(version: CmsVersion) -> Result<(), Error> {
 /// order `cms` sorts them.
 fn token_certificates(set: &[u8]) -> Result<TokenCertificates, Error> {
     let mut reader = SliceReader::new(set).map_err(|e| malformed(format!("SignedData: {e}")))?;
-    let mut elements = Vec::new();
+    let mut elements = Vec::with_capacity(MAX_TOKEN_CERTIFICATES);
     while !reader.is_finished() {
+        // Counted before any is decoded, and no further than the limit, so a
+        // hostile token costs no more than this.
+        if elements.len() == MAX_TOKEN_CERTIFICATES {
+            return Err(err(
+                ErrorCode::LimitExceeded,
+                format!(
+                    "the timestamp token carries more than {MAX_TOKEN_CERTIFICATES} certificates"
+                ),
+            ));
+        }
         let tlv = reader
             .tlv_bytes()
             .map_err(|e| malformed(format!("SignedData: certificates: {e}")))?;
         elements.push(tlv);
-    }
-    // Counted before any is decoded, so a hostile token costs no more than this.
-    if elements.len() > MAX_TOKEN_CERTIFICATES {
-        return Err(err(
-            ErrorCode::LimitExceeded,
-            format!("the timestamp token carries more than {MAX_TOKEN_CERTIFICATES} certificates"),
-        ));
     }
     let mut certificates = Vec::with_capacity(elements.len());
     for (i, tlv) in elements.iter().enumerate() {
