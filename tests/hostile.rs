@@ -1237,3 +1237,93 @@ fn certificate_with_10000_extensions() {
     report(case, size, elapsed, usage);
     assert_eq!(result.unwrap_err().code(), ErrorCode::LimitExceeded);
 }
+
+/// DER: `tag`, the definite length of `content`, `content`.
+fn tlv(tag: u8, content: &[u8]) -> Vec<u8> {
+    let mut out = vec![tag];
+    match content.len() {
+        n if n < 0x80 => out.push(n as u8),
+        n => {
+            let bytes = (n as u64).to_be_bytes();
+            let skip = bytes.iter().take_while(|&&b| b == 0).count();
+            out.push(0x80 | (8 - skip) as u8);
+            out.extend_from_slice(&bytes[skip..]);
+        }
+    }
+    out.extend_from_slice(content);
+    out
+}
+
+/// A timestamp token whose certificate set holds 1,000,000 elements (two bytes
+/// each, 2 MiB): refused for its certificate count having framed 33 of them, not
+/// a million, and decoded none.
+#[test]
+fn timestamp_token_with_a_million_certificates() {
+    const SIGNED_DATA: &[u8] = &[0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x07, 0x02];
+    const TST_INFO: &[u8] = &[
+        0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x09, 0x10, 0x01, 0x04,
+    ];
+    let certificates = [0x05, 0x00].repeat(1_000_000);
+    let signed_data = tlv(
+        0x30,
+        &[
+            tlv(0x02, &[3]),
+            tlv(0x31, &[]),
+            tlv(0x30, &tlv(0x06, TST_INFO)),
+            tlv(0xA0, &certificates),
+            tlv(0x31, &[]),
+        ]
+        .concat(),
+    );
+    let token = tlv(
+        0x30,
+        &[tlv(0x06, SIGNED_DATA), tlv(0xA0, &signed_data)].concat(),
+    );
+    let mut stamped = valid();
+    stamped["header"]["io.cncf.notary.timestampSignature"] =
+        Value::String(Base64::encode_string(&token));
+    let envelope = bytes(&stamped);
+    assert!(envelope.len() < 4 * MIB, "within the envelope limit");
+    // A policy that verifies timestamps, with a tsa store.
+    let mut store = TrustStore::empty();
+    store.add("ca:hostile", &hostile("root-ec256.pem")).unwrap();
+    store
+        .add(
+            "tsa:ts",
+            &support::read(&support::fixtures().join("timestamp/certs/tsa-root.pem")),
+        )
+        .unwrap();
+    let policy = json!({
+        "version": "1.0",
+        "trustPolicies": [{
+            "name": "hostile-ts",
+            "registryScopes": [REPOSITORY],
+            "signatureVerification": { "level": "strict", "verifyTimestamp": "always",
+                "override": { "revocation": "skip" } },
+            "trustStores": ["ca:hostile", "tsa:ts"],
+            "trustedIdentities": ["*"]
+        }]
+    });
+    let verifier = Verifier::new(store)
+        .with_oci_policy(OciTrustPolicy::from_json(policy.to_string().as_bytes()).unwrap());
+    let case = "timestamp token of 1,000,000 certificates";
+    let input = envelope.clone();
+    let (outcome, elapsed, usage) = bounded(case, move || {
+        let reference = format!("{REPOSITORY}@{}", descriptor().digest);
+        let at = Time::parse_rfc3339("2026-11-24T00:00:00Z").unwrap();
+        verifier.verify(&Request::oci(&input, &reference, descriptor(), at))
+    });
+    report(case, envelope.len(), elapsed, usage);
+    let error = outcome.error.expect("rejected");
+    assert_eq!(error.code, ErrorCode::LimitExceeded, "{}", error.message);
+    assert!(
+        error.message.contains("more than 32 certificates"),
+        "{}",
+        error.message
+    );
+    assert!(
+        usage.peak_bytes <= parsed(&envelope),
+        "{case}: peak heap {} bytes",
+        usage.peak_bytes
+    );
+}
