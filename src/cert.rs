@@ -397,18 +397,7 @@ pub(crate) fn original_tbs(der: &[u8]) -> Option<&[u8]> {
 /// An extension OID that appears more than once (the first such in certificate
 /// order), found without comparing every pair when there are many extensions.
 fn repeated_extension(extensions: &[ExtInfo]) -> Option<&ObjectIdentifier> {
-    if extensions.len() <= 16 {
-        return extensions
-            .iter()
-            .enumerate()
-            .find(|(i, ext)| extensions[..*i].iter().any(|e| e.extn_id == ext.extn_id))
-            .map(|(_, ext)| &ext.extn_id);
-    }
-    let mut seen = std::collections::HashSet::with_capacity(extensions.len());
-    extensions
-        .iter()
-        .find(|ext| !seen.insert(ext.extn_id.as_bytes()))
-        .map(|ext| &ext.extn_id)
+    x509::first_repeat(extensions, |ext| ext.extn_id).map(|i| &extensions[i].extn_id)
 }
 
 /// Where a certificate's parts are in its DER, as byte ranges.
