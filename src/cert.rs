@@ -348,19 +348,6 @@ impl Cert {
         crate::signed_data::scheme(&self.sig_alg, None, issuer_key)
     }
 
-    /// Checks this certificate's signature with `issuer`'s key. `Err` carries the
-    /// reason an algorithm is unsupported; `Ok(false)` is a signature that does not
-    /// verify.
-    pub(crate) fn verify_signed_by(&self, issuer: &Cert) -> Result<bool, String> {
-        let scheme = self.signature_scheme(&issuer.key)?;
-        Ok(crypto::verify(
-            scheme,
-            issuer.key_bits(),
-            self.tbs(),
-            self.signature(),
-        ))
-    }
-
     /// Lower-case hex SHA-256 of the DER.
     pub(crate) fn fingerprint(&self) -> String {
         crypto::hex(&self.sha256)

@@ -281,7 +281,7 @@ impl<'a> Known<'a> {
         self.cache.is_some()
     }
 
-    /// [`Cert::verify_signed_by`], answered from the cache when this exact link
+    /// [`Known::verify_signed_by`], answered from the cache when this exact link
     /// verified before; only links that verify are remembered.
     pub fn link(&self, cert: &Cert, issuer: &Cert) -> Result<bool, String> {
         self.signed(Some(&cert.sha256), issuer, || {
@@ -289,7 +289,9 @@ impl<'a> Known<'a> {
         })
     }
 
-    /// [`Cert::verify_signed_by`], through [`Known::verify_by`]; not remembered.
+    /// Checks `cert`'s signature with `issuer`'s key, through [`Known::verify_by`];
+    /// not remembered. `Err` carries the reason an algorithm is unsupported;
+    /// `Ok(false)` is a signature that does not verify.
     pub fn verify_signed_by(&self, cert: &Cert, issuer: &Cert) -> Result<bool, String> {
         let scheme = cert.signature_scheme(&issuer.key)?;
         Ok(self.verify_by(issuer, scheme, cert.tbs(), cert.signature()))

@@ -9,6 +9,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 
 use crate::cert::{split_pem_or_der, Cert};
+use crate::chain_cache::Known;
 use crate::crypto::{KeySlots, Scheme};
 use crate::error::{err, Error, ErrorCode};
 use crate::limits::Limits;
@@ -166,7 +167,7 @@ impl TrustStore {
             }
             let cert = Cert::parse(der, &format!("trust store {store} certificate {}", i + 1))
                 .map_err(|e| err(ErrorCode::StoreFileInvalid, e.message().to_owned()))?;
-            let self_signed = cert.verify_signed_by(&cert) == Ok(true);
+            let self_signed = Known::nothing().verify_signed_by(&cert, &cert) == Ok(true);
             match store.store_type {
                 StoreType::Ca | StoreType::SigningAuthority => {
                     if !cert.is_ca() && !self_signed {
