@@ -69,6 +69,14 @@ fn bytes_hash(bytes: &[u8]) -> u64 {
     state.finish()
 }
 
+/// The hash of a key that is (or starts with) a SHA-256: its first eight bytes,
+/// already a uniform hash.
+fn sha256_hash(sha256: &[u8; 32]) -> u64 {
+    let mut prefix = [0; 8];
+    prefix.copy_from_slice(&sha256[..8]);
+    u64::from_le_bytes(prefix)
+}
+
 /// Whether `text` (a key's length-prefixed text) holds exactly `entries`.
 fn text_holds(text: &[u8], entries: &[&str]) -> bool {
     let mut rest = text;
@@ -264,7 +272,7 @@ impl<'a> Known<'a> {
             return Crl::parse(der, None).map(Arc::new);
         };
         let sha256 = crypto::sha256(der);
-        let hash = u64::from_le_bytes(sha256[..8].try_into().unwrap_or_default());
+        let hash = sha256_hash(&sha256);
         if let Some(hit) = cache.crls.get(hash, |k| k == sha256) {
             return Ok(hit);
         }
@@ -330,8 +338,7 @@ impl<'a> Known<'a> {
         let mut key = [0; 64];
         key[..32].copy_from_slice(object);
         key[32..].copy_from_slice(&signer.sha256);
-        // The SHA-256 prefix of the object is already a uniform hash.
-        let hash = u64::from_le_bytes(object[..8].try_into().unwrap_or_default());
+        let hash = sha256_hash(object);
         if self
             .cache
             .is_some_and(|c| c.links.get(hash, |k| k == key).is_some())
