@@ -304,12 +304,7 @@ fn token_certificates(set: &[u8]) -> Result<TokenCertificates, Error> {
         // Counted before any is decoded, and no further than the limit, so a
         // hostile token costs no more than this.
         if elements.len() == MAX_TOKEN_CERTIFICATES {
-            return Err(err(
-                ErrorCode::LimitExceeded,
-                format!(
-                    "the timestamp token carries more than {MAX_TOKEN_CERTIFICATES} certificates"
-                ),
-            ));
+            return Err(too_many_certificates());
         }
         let tlv = reader
             .tlv_bytes()
@@ -319,13 +314,9 @@ fn token_certificates(set: &[u8]) -> Result<TokenCertificates, Error> {
     let mut certificates = Vec::with_capacity(elements.len());
     for (i, tlv) in elements.iter().enumerate() {
         if tlv.first() != Some(&0x30) {
-            return Err(malformed(format!(
-                "certificate {} of the token is not an X.509 certificate",
-                i + 1
-            )));
+            return Err(not_a_certificate(i));
         }
-        let what = format!("certificate {} of the timestamp token", i + 1);
-        certificates.push(Cert::parse(tlv, &what).map_err(|e| malformed(e.message()))?);
+        certificates.push(token_certificate(tlv, i)?);
     }
     certificates.sort_by(|a, b| cms_certificate_order(&a.der, &b.der));
     if certificates.windows(2).any(|w| w[0].der == w[1].der) {
@@ -337,6 +328,28 @@ fn token_certificates(set: &[u8]) -> Result<TokenCertificates, Error> {
         certs: certificates,
         facts: OnceLock::new(),
     })
+}
+
+fn too_many_certificates() -> Error {
+    err(
+        ErrorCode::LimitExceeded,
+        format!("the timestamp token carries more than {MAX_TOKEN_CERTIFICATES} certificates"),
+    )
+}
+
+/// Element `i` (from 0) of the certificate set is another choice than an X.509
+/// certificate.
+fn not_a_certificate(i: usize) -> Error {
+    malformed(format!(
+        "certificate {} of the token is not an X.509 certificate",
+        i + 1
+    ))
+}
+
+/// Certificate `i` (from 0) of the token, parsed.
+fn token_certificate(der: &[u8], i: usize) -> Result<Cert, Error> {
+    let what = format!("certificate {} of the timestamp token", i + 1);
+    Cert::parse(der, &what).map_err(|e| malformed(e.message()))
 }
 
 /// The order of two DER certificates in a `CertificateSet` decoded by `cms`: the
@@ -431,24 +444,15 @@ fn parse_with_cms(token: &[u8]) -> Result<Token, Error> {
         .enumerate()
     {
         if i == MAX_TOKEN_CERTIFICATES {
-            return Err(err(
-                ErrorCode::LimitExceeded,
-                format!(
-                    "the timestamp token carries more than {MAX_TOKEN_CERTIFICATES} certificates"
-                ),
-            ));
+            return Err(too_many_certificates());
         }
         let cms::cert::CertificateChoices::Certificate(cert) = choice else {
-            return Err(malformed(format!(
-                "certificate {} of the token is not an X.509 certificate",
-                i + 1
-            )));
+            return Err(not_a_certificate(i));
         };
         let der = cert
             .to_der()
             .map_err(|e| malformed(format!("certificate {}: {e}", i + 1)))?;
-        let what = format!("certificate {} of the timestamp token", i + 1);
-        certificates.push(Cert::parse(&der, &what).map_err(|e| malformed(e.message()))?);
+        certificates.push(token_certificate(&der, i)?);
     }
     let encap = &signed.encap_content_info;
     let econtent = encap.econtent.as_ref().map(AnyRef::from);
