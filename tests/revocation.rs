@@ -392,34 +392,19 @@ fn certificates_expose_their_ocsp_and_crl_urls() {
 /// verified, changes nothing either.
 #[test]
 fn chain_cache_keeps_crls_parsed_but_judges_them_at_each_call() {
+    let root = fixture("certs/root.pem");
     let verifier = |cache: usize| {
-        let mut store = verify::TrustStore::new();
-        store.add("ca:rev", &fixture("certs/root.pem")).unwrap();
-        let policy = r#"{"version": "1.0", "trustPolicies": [{"name": "rev", "registryScopes": ["*"],
-            "signatureVerification": {"level": "strict", "override": {"revocation": "enforce"}},
-            "trustStores": ["ca:rev"], "trustedIdentities": ["*"]}]}"#;
-        verify::Verifier::new(store)
-            .with_oci_policy(verify::OciTrustPolicy::from_json(policy.as_bytes()).unwrap())
-            .with_chain_cache(cache)
+        support::oci_verifier(
+            &[("ca:rev", &root)],
+            r#""level": "strict", "override": {"revocation": "enforce"}"#,
+            &["ca:rev"],
+        )
+        .with_chain_cache(cache)
     };
     let envelope = fixture("envelopes/crl-only-leaf.jws");
-    let reference = format!(
-        "registry.example/fixtures@{}",
-        support::FIXTURE_ARTIFACT_DIGEST
-    );
+    let reference = support::fixture_reference();
     let request = |at: &str, evidence: RevocationEvidence| {
-        let descriptor = verify::Descriptor::new(
-            "application/vnd.oci.image.manifest.v1+json",
-            support::FIXTURE_ARTIFACT_DIGEST,
-            28,
-        );
-        verify::Request::oci(
-            &envelope,
-            &reference,
-            descriptor,
-            verify::Time::parse_rfc3339(at).unwrap(),
-        )
-        .revocation(evidence)
+        support::fixture_request(&envelope, &reference, at, evidence)
     };
     let cached = verifier(8);
     // The CRLs' nextUpdate is 2026-12-20; the certificates are valid long after.

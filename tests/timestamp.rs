@@ -330,40 +330,26 @@ fn chain_cache_shared_across_tokens_never_changes_an_outcome() {
         .collect();
     names.sort();
     assert!(names.len() >= 15, "{names:?}");
-    let stores = [
-        ("ca:signer", fixture("certs/signer-root.pem")),
-        ("tsa:ts", fixture("certs/tsa-root.pem")),
-    ];
+    let (signer_root, tsa_root) = (
+        fixture("certs/signer-root.pem"),
+        fixture("certs/tsa-root.pem"),
+    );
     let verifier = |cache: usize| {
-        let mut store = verify::TrustStore::new();
-        for (name, pem) in &stores {
-            store.add(name, pem).unwrap();
-        }
-        let policy = format!(
-            r#"{{"version": "1.0", "trustPolicies": [{{"name": "ts", "registryScopes": ["*"],
-                "signatureVerification": {{{STRICT}}}, "trustStores": ["ca:signer", "tsa:ts"], "trustedIdentities": ["*"]}}]}}"#
-        );
-        verify::Verifier::new(store)
-            .with_oci_policy(verify::OciTrustPolicy::from_json(policy.as_bytes()).unwrap())
-            .with_chain_cache(cache)
+        support::oci_verifier(
+            &[("ca:signer", &signer_root), ("tsa:ts", &tsa_root)],
+            STRICT,
+            &["ca:signer", "tsa:ts"],
+        )
+        .with_chain_cache(cache)
     };
+    let reference = support::fixture_reference();
     let shared = verifier(8);
     let mut verified = 0;
     for round in 0..2 {
         for name in &names {
             let envelope = fixture(&format!("envelopes/{name}"));
-            let descriptor = verify::Descriptor::new(
-                "application/vnd.oci.image.manifest.v1+json",
-                support::FIXTURE_ARTIFACT_DIGEST,
-                28,
-            );
-            let reference = format!(
-                "registry.example/fixtures@{}",
-                support::FIXTURE_ARTIFACT_DIGEST
-            );
-            let at = verify::Time::parse_rfc3339("2026-11-24T00:00:00Z").unwrap();
             let request =
-                verify::Request::oci(&envelope, &reference, descriptor, at).revocation(tsa_good());
+                support::fixture_request(&envelope, &reference, "2026-11-24T00:00:00Z", tsa_good());
             let fresh = verifier(0).verify(&request);
             assert_eq!(
                 shared.verify(&request).to_json(),

@@ -223,17 +223,15 @@ fn offline_logged(case: &Value) -> impl Iterator<Item = &'static str> + '_ {
 pub const FIXTURE_ARTIFACT_DIGEST: &str =
     "sha256:ef7284ef2669581e556d09fb7876095832e7bdc786e4fde600847d5f170807c7";
 
-/// Verifies `envelope` (made by `tests/fixtures/revocation/gen.py`) at
-/// 2026-11-24T00:00:00Z with a one-statement OCI policy: `signature_verification`
-/// is the inside of its `signatureVerification` object, `trust_stores` its
-/// `trustStores`; `stores` are `(type:name, PEM)` trust store contents.
-pub fn verify_oci(
+/// A verifier with a one-statement OCI policy for the fixtures of
+/// `tests/fixtures/revocation/gen.py`: `signature_verification` is the inside of
+/// its `signatureVerification` object, `trust_stores` its `trustStores`; `stores`
+/// are `(type:name, PEM)` trust store contents.
+pub fn oci_verifier(
     stores: &[(&str, &[u8])],
     signature_verification: &str,
     trust_stores: &[&str],
-    envelope: &[u8],
-    evidence: RevocationEvidence,
-) -> verify::Outcome {
+) -> Verifier {
     let mut store = TrustStore::new();
     for (name, pem) in stores {
         store.add(name, pem).expect("fixture trust store loads");
@@ -243,17 +241,44 @@ pub fn verify_oci(
             "signatureVerification": {{{signature_verification}}}, "trustStores": {}, "trustedIdentities": ["*"]}}]}}"#,
         serde_json::to_string(trust_stores).unwrap()
     );
-    let verifier = Verifier::new(store).with_oci_policy(
+    Verifier::new(store).with_oci_policy(
         OciTrustPolicy::from_json(policy.as_bytes()).expect("fixture policy loads"),
-    );
-    let reference = format!("registry.example/fixtures@{FIXTURE_ARTIFACT_DIGEST}");
+    )
+}
+
+/// The reference of the artifact those fixtures sign.
+pub fn fixture_reference() -> String {
+    format!("registry.example/fixtures@{FIXTURE_ARTIFACT_DIGEST}")
+}
+
+/// A request to verify `envelope` over that artifact at `at` (RFC 3339), with
+/// `evidence`; `reference` is [`fixture_reference`].
+pub fn fixture_request<'a>(
+    envelope: &'a [u8],
+    reference: &'a str,
+    at: &str,
+    evidence: RevocationEvidence,
+) -> Request<'a> {
     let descriptor = Descriptor::new(
         "application/vnd.oci.image.manifest.v1+json",
         FIXTURE_ARTIFACT_DIGEST,
         28,
     );
-    let at = Time::parse_rfc3339("2026-11-24T00:00:00Z").unwrap();
-    let request = Request::oci(envelope, &reference, descriptor, at).revocation(evidence);
+    let at = Time::parse_rfc3339(at).expect("an RFC 3339 time");
+    Request::oci(envelope, reference, descriptor, at).revocation(evidence)
+}
+
+/// Verifies `envelope` at 2026-11-24T00:00:00Z with [`oci_verifier`].
+pub fn verify_oci(
+    stores: &[(&str, &[u8])],
+    signature_verification: &str,
+    trust_stores: &[&str],
+    envelope: &[u8],
+    evidence: RevocationEvidence,
+) -> verify::Outcome {
+    let verifier = oci_verifier(stores, signature_verification, trust_stores);
+    let reference = fixture_reference();
+    let request = fixture_request(envelope, &reference, "2026-11-24T00:00:00Z", evidence);
     let outcome = verifier.verify(&request);
     // The chain cache (signing chain and timestamp authority links) never changes
     // an outcome, cold or warm.
