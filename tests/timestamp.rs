@@ -199,6 +199,17 @@ fn tsa_08_signing_certificate_v1_only() {
 }
 
 #[test]
+fn tsa_08_signing_certificate_hash_mismatch() {
+    // The token is signed by the TSA, but its signingCertificateV2 names the TSA
+    // certificate with the SHA-256 of another (the TSA root).
+    let message = ats_failure(
+        &strict("wrong-signing-certificate-hash"),
+        ErrorCode::TimestampSigningCertificateInvalid,
+    );
+    assert!(message.contains("hash does not match"), "{message}");
+}
+
+#[test]
 fn tsa_09_signer_version_not_1() {
     ats_failure(
         &strict("signer-version-3"),
