@@ -881,7 +881,12 @@ fn signing_certificate<'a>(token: &'a Token, signer_info: &SignerInfo) -> Result
             bad("its certificate hash algorithm is not SHA-256, SHA-384 or SHA-512")
         })?,
     };
-    if crypto::digest(hash, &candidate.der) != first.cert_hash.as_bytes() {
+    // The certificate's SHA-256 was taken when it was parsed.
+    let matches = match hash {
+        Hash::Sha256 => candidate.sha256[..] == *first.cert_hash.as_bytes(),
+        _ => crypto::digest(hash, &candidate.der) == first.cert_hash.as_bytes(),
+    };
+    if !matches {
         return Err(bad("the signing certificate's hash does not match"));
     }
     Ok(candidate)
