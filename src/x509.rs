@@ -319,12 +319,57 @@ fn unexpected(expected: u8, actual: u8) -> der::Error {
 
 /// An OBJECT IDENTIFIER's value, as der decodes it: at most
 /// `ObjectIdentifier::MAX_SIZE` octets, then `ObjectIdentifier::from_bytes`.
+///
+/// The identifiers certificates repeat (name attributes, algorithms, extensions)
+/// are taken from [`COMMON_OIDS`] when their octets match one: each is a valid
+/// identifier that `from_bytes` returns for those octets (a unit test checks), so
+/// only its validation, the walk over every arc, is saved.
 fn oid(tlv: Tlv<'_>) -> Res<ObjectIdentifier> {
+    if let Some(known) = COMMON_OIDS.iter().find(|k| k.as_bytes() == tlv.content) {
+        return Ok(*known);
+    }
     if tlv.content.len() > ObjectIdentifier::MAX_SIZE {
         return Err(Tag::ObjectIdentifier.length_error().into());
     }
     Ok(ObjectIdentifier::from_bytes(tlv.content)?)
 }
+
+/// The object identifiers nearly every certificate carries, most frequent first.
+const COMMON_OIDS: [ObjectIdentifier; 30] = {
+    use const_oid::db::{rfc3280, rfc4519, rfc5280, rfc5912};
+    [
+        rfc4519::CN,
+        rfc4519::O,
+        rfc4519::C,
+        rfc4519::OU,
+        rfc4519::ST,
+        rfc4519::L,
+        rfc4519::SERIAL_NUMBER,
+        rfc4519::STREET,
+        rfc4519::POSTAL_CODE,
+        rfc3280::EMAIL_ADDRESS,
+        rfc5912::SHA_256_WITH_RSA_ENCRYPTION,
+        rfc5912::SHA_384_WITH_RSA_ENCRYPTION,
+        rfc5912::SHA_512_WITH_RSA_ENCRYPTION,
+        rfc5912::ID_RSASSA_PSS,
+        rfc5912::RSA_ENCRYPTION,
+        rfc5912::ECDSA_WITH_SHA_256,
+        rfc5912::ECDSA_WITH_SHA_384,
+        rfc5912::ECDSA_WITH_SHA_512,
+        rfc5912::ID_EC_PUBLIC_KEY,
+        rfc5280::ID_CE_SUBJECT_KEY_IDENTIFIER,
+        rfc5280::ID_CE_AUTHORITY_KEY_IDENTIFIER,
+        rfc5280::ID_CE_KEY_USAGE,
+        rfc5280::ID_CE_BASIC_CONSTRAINTS,
+        rfc5280::ID_CE_EXT_KEY_USAGE,
+        rfc5280::ID_CE_SUBJECT_ALT_NAME,
+        rfc5280::ID_CE_CRL_DISTRIBUTION_POINTS,
+        rfc5280::ID_CE_CERTIFICATE_POLICIES,
+        rfc5280::ID_PE_AUTHORITY_INFO_ACCESS,
+        rfc5912::SECP_256_R_1,
+        rfc5912::SECP_384_R_1,
+    ]
+};
 
 /// The content of an EXPLICIT context-specific field: a constructed tag around
 /// exactly one element.
@@ -830,6 +875,24 @@ mod tests {
                     .collect();
                 assert_eq!(seen, expected, "{case:02x?}");
             }
+        }
+    }
+
+    #[test]
+    fn common_oids_are_what_from_bytes_returns() {
+        for (i, known) in COMMON_OIDS.iter().enumerate() {
+            assert_eq!(
+                ObjectIdentifier::from_bytes(known.as_bytes()).as_ref(),
+                Ok(known),
+                "{known}"
+            );
+            assert!(!COMMON_OIDS[..i].contains(known), "{known} twice");
+            let tlv = Tlv {
+                tag: 0x06,
+                content: known.as_bytes(),
+                whole: &[],
+            };
+            assert_eq!(oid(tlv).ok(), Some(*known));
         }
     }
 }
