@@ -510,21 +510,33 @@ fn go_escape(value: &[u8]) -> String {
 /// [`go_escape`] appending to `out`.
 fn go_escape_into(out: &mut String, value: &[u8]) {
     let last = value.len().saturating_sub(1);
-    let mut push = |k: usize, c: char| {
-        let escape = match c {
-            ',' | '+' | '"' | '\\' | '<' | '>' | ';' => true,
-            ' ' => k == 0 || k == last,
-            '#' => k == 0,
-            _ => false,
-        };
-        if escape {
-            out.push('\\');
-        }
-        out.push(c);
+    // Whether the character at byte offset `k` is escaped.
+    let needs_escape = |k: usize, c: char| match c {
+        ',' | '+' | '"' | '\\' | '<' | '>' | ';' => true,
+        ' ' => k == 0 || k == last,
+        '#' => k == 0,
+        _ => false,
     };
     match std::str::from_utf8(value) {
-        Ok(text) => text.char_indices().for_each(|(k, c)| push(k, c)),
-        Err(_) => go_chars(value).into_iter().for_each(|(k, c)| push(k, c)),
+        // Every character escaped is ASCII, so the text between two of them is
+        // copied whole.
+        Ok(text) => {
+            let mut copied = 0;
+            for (k, &b) in text.as_bytes().iter().enumerate() {
+                if needs_escape(k, b as char) {
+                    out.push_str(&text[copied..k]);
+                    out.push('\\');
+                    copied = k;
+                }
+            }
+            out.push_str(&text[copied..]);
+        }
+        Err(_) => go_chars(value).into_iter().for_each(|(k, c)| {
+            if needs_escape(k, c) {
+                out.push('\\');
+            }
+            out.push(c);
+        }),
     }
 }
 
@@ -586,6 +598,57 @@ fn hex(bytes: &[u8]) -> String {
 
 #[cfg(test)]
 mod tests {
+
+    /// The character-by-character escaping [`go_escape_into`] replaced.
+    fn go_escape_by_char(value: &[u8]) -> String {
+        let last = value.len().saturating_sub(1);
+        let mut out = String::new();
+        for (k, c) in go_chars(value) {
+            let escape = match c {
+                ',' | '+' | '"' | '\\' | '<' | '>' | ';' => true,
+                ' ' => k == 0 || k == last,
+                '#' => k == 0,
+                _ => false,
+            };
+            if escape {
+                out.push('\\');
+            }
+            out.push(c);
+        }
+        out
+    }
+
+    #[test]
+    fn go_escape_copies_runs_as_it_escaped_characters() {
+        const PIECES: [&str; 14] = [
+            ",",
+            "+",
+            "\"",
+            "\\",
+            "<",
+            ">",
+            ";",
+            " ",
+            "#",
+            "a",
+            "Zz",
+            "é",
+            "\u{a0}",
+            "\u{1F600}",
+        ];
+        let mut next = crate::test_rng::xorshift(0x2545_F491_4F6C_DD1D);
+        for _ in 0..20_000 {
+            let len = (next() % 8) as usize;
+            let mut value: Vec<u8> = (0..len)
+                .flat_map(|_| PIECES[(next() % 14) as usize].bytes())
+                .collect();
+            if next() % 4 == 0 && !value.is_empty() {
+                let at = (next() as usize) % value.len();
+                value[at] = 0x80 | next() as u8;
+            }
+            assert_eq!(go_escape(&value), go_escape_by_char(&value), "{value:02x?}");
+        }
+    }
     use super::*;
     use der::asn1::{Any, ObjectIdentifier, SetOfVec};
     use der::Decode;
