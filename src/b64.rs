@@ -1,25 +1,26 @@
 //! Base64 of public data: the envelope's `x5c` certificates, its three base64url
 //! members and the timestamp token.
 //!
-//! Nothing decoded here is secret, so it needs no constant-time decoder: the
-//! `base64` crate's table decoder is several times faster than base64ct's (which
-//! still decodes the trust stores' PEM), and on a cold RSA verification base64 was
-//! about a fifth of the work beyond the signature math. Both decoders accept exactly
-//! the same strings, which the test below checks: canonical encodings only (no
-//! non-zero trailing bits), padding exactly where the variant wants it, no
-//! whitespace, and no character of the other alphabet.
+//! Nothing decoded here is secret, so it needs no constant-time decoder:
+//! `base64-simd` decodes with the CPU's vector instructions (chosen at run time;
+//! a scalar table on WebAssembly), about four times faster than the `base64`
+//! crate's table decoder it replaced (0.25 µs against 1.0 µs for a 2,192-character
+//! timestamp token), which was itself several times faster than base64ct (which
+//! still decodes the trust stores' PEM). Both decoders accept exactly the same
+//! strings, which the test below checks: canonical encodings only (no non-zero
+//! trailing bits), padding exactly where the variant wants it, no whitespace, and
+//! no character of the other alphabet.
 
-use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
-use base64::Engine as _;
+use base64_simd::{STANDARD, URL_SAFE_NO_PAD};
 
 /// Standard alphabet with canonical `=` padding (`x5c`, the timestamp token).
 pub(crate) fn standard(text: &str) -> Option<Vec<u8>> {
-    STANDARD.decode(text).ok()
+    STANDARD.decode_to_vec(text).ok()
 }
 
 /// URL alphabet without padding (the JWS `protected`, `payload` and `signature`).
 pub(crate) fn url(text: &str) -> Option<Vec<u8>> {
-    URL_SAFE_NO_PAD.decode(text).ok()
+    URL_SAFE_NO_PAD.decode_to_vec(text).ok()
 }
 
 #[cfg(test)]
