@@ -84,7 +84,7 @@ pub(crate) fn value_bytes(tlv: &[u8]) -> Option<&[u8]> {
 }
 
 /// A DER tree for structural mutation: constructed elements keep children.
-#[derive(Clone)]
+#[derive(Clone, PartialEq)]
 pub(crate) enum Node {
     Leaf(u8, Vec<u8>),
     Tree(u8, Vec<Node>),

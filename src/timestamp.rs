@@ -2,6 +2,7 @@
 //! `io.cncf.notary.timestampSignature`, a CMS SignedData over a TSTInfo, verified
 //! the way tspclient-go verifies it.
 
+use std::borrow::Cow;
 use std::sync::{Arc, OnceLock};
 
 use cms::content_info::{CmsVersion, ContentInfo};
@@ -10,18 +11,17 @@ use cms::signed_data::{
     DigestAlgorithmIdentifiers, SignedData, SignerIdentifier, SignerInfo, SignerInfos,
 };
 use const_oid::ObjectIdentifier;
-use der::asn1::{Any, AnyRef, Int, OctetString, OctetStringRef};
+use der::asn1::{Any, AnyRef, Int, IntRef, OctetString, OctetStringRef};
 use der::{
     Decode, DecodeValue, Encode, EncodeValue, FixedTag, Header, Length, Reader, Sequence,
-    SliceReader, Tag, Tagged, Writer,
+    SliceReader, Tag, TagNumber, Tagged, Writer,
 };
 use time::format_description::well_known::Rfc3339;
 use time::{Date, Duration, Month, OffsetDateTime, PrimitiveDateTime};
-use x509_cert::attr::Attribute;
 use x509_cert::ext::pkix::name::GeneralName;
 use x509_cert::ext::Extensions;
 use x509_cert::serial_number::SerialNumber;
-use x509_cert::spki::AlgorithmIdentifierOwned;
+use x509_cert::spki::{AlgorithmIdentifierOwned, AlgorithmIdentifierRef};
 
 use crate::cert::{hash_from_oid, oid_name, Cert};
 use crate::chain_cache::{ChainCache, Known};
@@ -63,7 +63,260 @@ struct SignedDataRef<'a> {
     certificates: Option<SetContent<'a>>,
     #[asn1(context_specific = "1", tag_mode = "IMPLICIT", optional = "true")]
     crls: Option<RevocationInfoChoices>,
-    signer_infos: SignerInfos,
+    /// Read by [`Signers::read`].
+    signer_infos: SetContent<'a>,
+}
+
+/// `cms::signed_data::SignerInfo`, field for field, borrowed: the signer
+/// identifier and the attribute sets are left encoded for [`borrowed_signer`].
+#[derive(Sequence)]
+struct SignerInfoRef<'a> {
+    version: CmsVersion,
+    sid: AnyRef<'a>,
+    digest_alg: AlgorithmIdentifierRef<'a>,
+    #[asn1(
+        context_specific = "0",
+        tag_mode = "IMPLICIT",
+        constructed = "true",
+        optional = "true"
+    )]
+    signed_attrs: Option<SetContent<'a>>,
+    signature_algorithm: AlgorithmIdentifierRef<'a>,
+    signature: OctetStringRef<'a>,
+    #[asn1(
+        context_specific = "1",
+        tag_mode = "IMPLICIT",
+        constructed = "true",
+        optional = "true"
+    )]
+    unsigned_attrs: Option<SetContent<'a>>,
+}
+
+/// `cms::cert::IssuerAndSerialNumber` borrowed.
+#[derive(Sequence)]
+struct IssuerAndSerialNumberRef<'a> {
+    issuer: AnyRef<'a>,
+    serial_number: IntRef<'a>,
+}
+
+/// The signerInfos of a token.
+#[derive(Debug)]
+enum Signers {
+    /// The content of the SignerInfos SET: one signerInfo (or none) whose every
+    /// SET OF is in DER order, so that `cms` would hold and re-encode exactly
+    /// these octets. Read borrowed ([`borrowed_signer`]).
+    Der(Vec<u8>),
+    /// Decoded by `cms`, whatever the token (the reference reading, and the
+    /// reading of every token the borrowed one does not take).
+    Cms(SignerInfos),
+}
+
+/// One signerInfo, as the checks read it; the same whether it was read
+/// borrowed or decoded by `cms` (the unit tests compare both).
+#[derive(Debug, PartialEq, Eq)]
+struct Signer<'a> {
+    version: CmsVersion,
+    /// For an issuerAndSerialNumber: the issuer Name as `cms` re-encodes it
+    /// (its RDNs' attributes in DER order) and the serial number's octets.
+    issuer_serial: Option<(Cow<'a, [u8]>, &'a [u8])>,
+    digest_alg: ObjectIdentifier,
+    signed_attrs: Option<SignedAttrs<'a>>,
+    signature_algorithm: AlgorithmIdentifierOwned,
+    signature: &'a [u8],
+}
+
+/// The signed attributes of a signerInfo.
+#[derive(Debug, PartialEq, Eq)]
+struct SignedAttrs<'a> {
+    /// The DER SET OF Attribute the signature covers.
+    der: Cow<'a, [u8]>,
+    /// Each attribute's type and values, in that order.
+    attrs: Vec<(ObjectIdentifier, Vec<AnyRef<'a>>)>,
+}
+
+impl SignedAttrs<'_> {
+    /// The value of the one attribute `oid`, when it has exactly one value.
+    fn single_value(&self, oid: ObjectIdentifier) -> Option<AnyRef<'_>> {
+        match self.attrs.iter().find(|(o, _)| *o == oid)?.1.as_slice() {
+            [value] => Some(*value),
+            _ => None,
+        }
+    }
+
+    fn has(&self, oid: ObjectIdentifier) -> bool {
+        self.attrs.iter().any(|(o, _)| *o == oid)
+    }
+}
+
+impl Signers {
+    /// Reads the content of a SignerInfos SET: borrowed when
+    /// [`borrowed_signers`] takes it, by `cms` otherwise (refusing what `cms`
+    /// refuses, as TSA malformed).
+    fn read(set: &[u8]) -> Result<Self, Error> {
+        if borrowed_signers(set).is_some() {
+            return Ok(Signers::Der(set.to_vec()));
+        }
+        let mut tlv = Vec::with_capacity(set.len() + 6);
+        Header::new(Tag::Set, Length::try_from(set.len()).map_err(malformed)?)
+            .and_then(|h| h.encode_to_vec(&mut tlv))
+            .map_err(malformed)?;
+        tlv.extend_from_slice(set);
+        SignerInfos::from_der(&tlv)
+            .map(Signers::Cms)
+            .map_err(|e| malformed(format!("SignedData: {e}")))
+    }
+
+    /// Every signerInfo, in the order `cms` holds them.
+    fn list(&self) -> Vec<Signer<'_>> {
+        match self {
+            // Read without error when the token was parsed.
+            Signers::Der(set) => borrowed_signers(set).unwrap_or_default(),
+            Signers::Cms(infos) => infos.0.iter().map(cms_signer).collect(),
+        }
+    }
+}
+
+/// The signerInfos of a SignerInfos SET's content, read borrowed, when it holds
+/// at most one signerInfo and `cms` would decode it to exactly these octets:
+/// every field decoded by the rules `cms` decodes it with (the issuer Name by
+/// [`crate::x509::Name`]'s, which are x509-cert's), every SET OF (the issuer's
+/// RDNs, the signed and unsigned attributes, each attribute's values) in DER
+/// order, so that nothing `cms` sorts moves. `None` otherwise, and then `cms`
+/// reads the token.
+fn borrowed_signers(set: &[u8]) -> Option<Vec<Signer<'_>>> {
+    let mut reader = SliceReader::new(set).ok()?;
+    if reader.is_finished() {
+        return Some(Vec::new());
+    }
+    let info = SignerInfoRef::decode(&mut reader).ok()?;
+    if !reader.is_finished() {
+        // Several signerInfos: `cms` sorts them, by its own comparison.
+        return None;
+    }
+    let issuer_serial = match info.sid.tag() {
+        Tag::Sequence => {
+            let id: IssuerAndSerialNumberRef<'_> = info.sid.decode_as().ok()?;
+            let issuer = tlv_in(set, id.issuer)?;
+            let name = crate::x509::Name::from_tlv(issuer).ok()?;
+            // x509-cert's serial numbers have at most 21 octets.
+            if !name.in_der_order() || id.serial_number.len() > Length::new(21) {
+                return None;
+            }
+            Some((Cow::Borrowed(issuer), id.serial_number.as_bytes()))
+        }
+        // [0] IMPLICIT SubjectKeyIdentifier (an OCTET STRING, any content).
+        Tag::ContextSpecific {
+            constructed: false,
+            number: TagNumber::N0,
+        } => None,
+        _ => return None,
+    };
+    let signed_attrs = match info.signed_attrs {
+        Some(attrs) => Some(SignedAttrs {
+            attrs: borrowed_attributes(attrs.0)?,
+            der: {
+                let mut der = Vec::with_capacity(attrs.0.len() + 6);
+                Header::new(Tag::Set, Length::try_from(attrs.0.len()).ok()?)
+                    .ok()?
+                    .encode_to_vec(&mut der)
+                    .ok()?;
+                der.extend_from_slice(attrs.0);
+                Cow::Owned(der)
+            },
+        }),
+        None => None,
+    };
+    if let Some(attrs) = info.unsigned_attrs {
+        borrowed_attributes(attrs.0)?;
+    }
+    Some(vec![Signer {
+        version: info.version,
+        issuer_serial,
+        digest_alg: info.digest_alg.oid,
+        signed_attrs,
+        signature_algorithm: AlgorithmIdentifierOwned {
+            oid: info.signature_algorithm.oid,
+            parameters: info.signature_algorithm.parameters.map(Any::from),
+        },
+        signature: info.signature.as_bytes(),
+    }])
+}
+
+/// The attributes of a SET OF Attribute's content, each `SEQUENCE { OBJECT
+/// IDENTIFIER, SET OF ANY }` as x509-cert decodes it, when the attributes and
+/// each attribute's values are in DER order with no two equal (what `cms`
+/// sorts, and refuses when equal); `None` otherwise.
+fn borrowed_attributes(content: &[u8]) -> Option<Vec<(ObjectIdentifier, Vec<AnyRef<'_>>)>> {
+    let mut reader = SliceReader::new(content).ok()?;
+    let mut attrs = Vec::new();
+    let mut previous: Option<&[u8]> = None;
+    while !reader.is_finished() {
+        let tlv = reader.tlv_bytes().ok()?;
+        if previous.is_some_and(|p| p >= tlv) {
+            return None;
+        }
+        previous = Some(tlv);
+        let attr = AttributeRef::from_der(tlv).ok()?;
+        let mut values_reader = SliceReader::new(attr.values.0).ok()?;
+        let mut values = Vec::new();
+        let mut previous_value: Option<&[u8]> = None;
+        while !values_reader.is_finished() {
+            let value_tlv = values_reader.tlv_bytes().ok()?;
+            if previous_value.is_some_and(|p| p >= value_tlv) {
+                return None;
+            }
+            previous_value = Some(value_tlv);
+            values.push(AnyRef::from_der(value_tlv).ok()?);
+        }
+        attrs.push((attr.oid, values));
+    }
+    Some(attrs)
+}
+
+/// The whole TLV of `value`, which was decoded from `outer` (so its content is
+/// a part of it, preceded by its DER header).
+fn tlv_in<'a>(outer: &'a [u8], value: AnyRef<'a>) -> Option<&'a [u8]> {
+    let content = value.value();
+    let start = (content.as_ptr() as usize).checked_sub(outer.as_ptr() as usize)?;
+    let header = Header::new(value.tag(), content.len())
+        .and_then(|h| h.encoded_len())
+        .ok()?;
+    let header = usize::try_from(header).ok()?;
+    outer.get(start.checked_sub(header)?..start.checked_add(content.len())?)
+}
+
+/// `x509_cert::attr::Attribute` with its values undecoded.
+#[derive(Sequence)]
+struct AttributeRef<'a> {
+    oid: ObjectIdentifier,
+    values: SetContent<'a>,
+}
+
+/// A signerInfo as `cms` decoded it.
+fn cms_signer(info: &SignerInfo) -> Signer<'_> {
+    Signer {
+        version: info.version,
+        issuer_serial: match &info.sid {
+            SignerIdentifier::IssuerAndSerialNumber(id) => id
+                .issuer
+                .to_der()
+                .ok()
+                .map(|issuer| (Cow::Owned(issuer), id.serial_number.as_bytes())),
+            SignerIdentifier::SubjectKeyIdentifier(_) => None,
+        },
+        digest_alg: info.digest_alg.oid,
+        signed_attrs: info.signed_attrs.as_ref().map(|attrs| SignedAttrs {
+            // Re-encoding a decoded SET OF cannot fail; were it to, the
+            // signature check fails on the empty message.
+            der: Cow::Owned(attrs.to_der().unwrap_or_default()),
+            attrs: attrs
+                .iter()
+                .map(|a| (a.oid, a.values.iter().map(AnyRef::from).collect()))
+                .collect(),
+        }),
+        signature_algorithm: info.signature_algorithm.clone(),
+        signature: info.signature.as_bytes(),
+    }
 }
 
 /// `cms::signed_data::EncapsulatedContentInfo` with the content borrowed.
@@ -202,7 +455,7 @@ impl TokenCertificates {
 
 /// A parsed (not yet verified) token.
 pub(crate) struct Token {
-    signer_infos: SignerInfos,
+    signer_infos: Signers,
     /// The encapsulated content type (id-ct-TSTInfo).
     econtent_type: ObjectIdentifier,
     certificates: Arc<TokenCertificates>,
@@ -249,6 +502,7 @@ pub(crate) fn parse_with(token: &[u8], cache: Option<&ChainCache>) -> Result<Tok
         .content
         .decode_as()
         .map_err(|e| malformed(format!("SignedData: {e}")))?;
+    let signers = Signers::read(signed.signer_infos.0)?;
     check_version(signed.version)?;
     let certificates = match (signed.certificates, cache) {
         (Some(set), Some(cache)) => match cache.token_certificates(set.0) {
@@ -264,12 +518,7 @@ pub(crate) fn parse_with(token: &[u8], cache: Option<&ChainCache>) -> Result<Tok
     };
     let encap = &signed.encap_content_info;
     let content = tst_info_content(&encap.econtent_type, encap.econtent.as_ref())?;
-    finish(
-        signed.signer_infos,
-        encap.econtent_type,
-        certificates,
-        content,
-    )
+    finish(signers, encap.econtent_type, certificates, content)
 }
 
 /// A timestamp token is a ContentInfo of type signedData (spec §9 step 2).
@@ -387,7 +636,7 @@ fn tst_info_content(
 
 /// Decodes the TSTInfo and completes the token.
 fn finish(
-    signer_infos: SignerInfos,
+    signer_infos: Signers,
     econtent_type: ObjectIdentifier,
     certificates: Arc<TokenCertificates>,
     content: Vec<u8>,
@@ -462,7 +711,7 @@ fn parse_with_cms(token: &[u8]) -> Result<Token, Error> {
         facts: OnceLock::new(),
     });
     finish(
-        signed.signer_infos,
+        Signers::Cms(signed.signer_infos),
         encap.econtent_type,
         certificates,
         content,
@@ -528,7 +777,10 @@ pub(crate) fn compare_with_cms(token: &[u8]) -> Result<bool, String> {
     let mut differences = Vec::new();
     for (what, same) in [
         ("certificates", ours_ders == theirs_ders),
-        ("signer infos", ours.signer_infos == theirs.signer_infos),
+        (
+            "signer infos",
+            ours.signer_infos.list() == theirs.signer_infos.list(),
+        ),
         ("content type", ours.econtent_type == theirs.econtent_type),
         ("content", ours.content == theirs.content),
         (
@@ -617,7 +869,7 @@ pub(crate) fn facts(parsed: &Token) -> Result<TimestampFacts, Error> {
     let mut ordered: Vec<usize> = Vec::new();
     let signer = parsed
         .signer_infos
-        .0
+        .list()
         .iter()
         .find_map(|si| signer_by_sid(certs, si));
     if let Some(signer) = signer {
@@ -693,7 +945,7 @@ fn verify_parsed(
         ));
     }
     let gen_time = to_time(parsed.gen_time).ok_or_else(out_of_range)?;
-    let signer_infos = &parsed.signer_infos.0;
+    let signer_infos = parsed.signer_infos.list();
     let mut last_error = err(
         ErrorCode::TimestampNoSigner,
         "the timestamp token has no signerInfo",
@@ -719,7 +971,7 @@ fn verify_parsed(
 /// signature, signed attributes, EKU. Returns the TSA chain.
 fn verify_signer(
     token: &Token,
-    signer_info: &SignerInfo,
+    signer_info: &Signer<'_>,
     roots: &[Arc<Cert>],
     gen_time: Time,
     known: &Known<'_>,
@@ -747,17 +999,15 @@ fn verify_signer(
     };
     let attrs = signer_info.signed_attrs.as_ref();
     let message = match attrs {
-        Some(attrs) => attrs
-            .to_der()
-            .map_err(|e| bad_signature(format!("cannot be checked: {e}")))?,
-        None => token.content.clone(),
+        Some(attrs) => &attrs.der[..],
+        None => &token.content[..],
     };
     match signed_data::verify(
         &signer_info.signature_algorithm,
-        Some(&signer_info.digest_alg.oid),
+        Some(&signer_info.digest_alg),
         signing_cert,
-        &message,
-        signer_info.signature.as_bytes(),
+        message,
+        signer_info.signature,
         known,
     ) {
         Ok(true) => {}
@@ -775,10 +1025,11 @@ fn verify_signer(
             format!("the timestamp token's signed attributes are invalid: {detail}"),
         )
     };
-    let Some(attrs) = attrs.filter(|a| !a.is_empty()) else {
+    let Some(attrs) = attrs.filter(|a| !a.attrs.is_empty()) else {
         return Err(bad_attrs("they are missing"));
     };
-    let content_type: ObjectIdentifier = single_value(attrs.iter(), ID_CONTENT_TYPE)
+    let content_type: ObjectIdentifier = attrs
+        .single_value(ID_CONTENT_TYPE)
         .and_then(|v| v.decode_as().ok())
         .ok_or_else(|| bad_attrs("the content-type attribute is missing or malformed"))?;
     if content_type != token.econtent_type {
@@ -786,18 +1037,20 @@ fn verify_signer(
             "the content-type attribute differs from the token's content type",
         ));
     }
-    let digest: OctetString = single_value(attrs.iter(), ID_MESSAGE_DIGEST)
+    let digest: OctetStringRef<'_> = attrs
+        .single_value(ID_MESSAGE_DIGEST)
         .and_then(|v| v.decode_as().ok())
         .ok_or_else(|| bad_attrs("the message-digest attribute is missing or malformed"))?;
-    let digest_hash = hash_from_oid(&signer_info.digest_alg.oid)
+    let digest_hash = hash_from_oid(&signer_info.digest_alg)
         .ok_or_else(|| bad_attrs("the digest algorithm is not SHA-256, SHA-384 or SHA-512"))?;
     if crypto::digest(digest_hash, &token.content) != digest.as_bytes() {
         return Err(bad_attrs(
             "the message-digest attribute does not match the TSTInfo",
         ));
     }
-    if attrs.iter().any(|a| a.oid == ID_SIGNING_TIME) {
-        let signing_time = single_value(attrs.iter(), ID_SIGNING_TIME)
+    if attrs.has(ID_SIGNING_TIME) {
+        let signing_time = attrs
+            .single_value(ID_SIGNING_TIME)
             .and_then(|v| x509_cert::time::Time::from_der(&v.to_der().ok()?).ok())
             .ok_or_else(|| bad_attrs("the signing-time attribute is malformed"))?;
         let at = Time::from_der(&signing_time);
@@ -812,32 +1065,17 @@ fn verify_signer(
     Ok(chain)
 }
 
-/// The value of the one attribute `oid`, when it has exactly one value.
-fn single_value<'a>(
-    mut attrs: impl Iterator<Item = &'a Attribute>,
-    oid: ObjectIdentifier,
-) -> Option<&'a Any> {
-    let attr = attrs.find(|a| a.oid == oid)?;
-    match attr.values.as_slice() {
-        [value] => Some(value),
-        _ => None,
-    }
-}
-
 /// The index of the certificate a signer info's `sid` names.
-fn signer_by_sid(certificates: &[Cert], signer_info: &SignerInfo) -> Option<usize> {
-    let SignerIdentifier::IssuerAndSerialNumber(id) = &signer_info.sid else {
-        return None;
-    };
-    let issuer = id.issuer.to_der().ok()?;
+fn signer_by_sid(certificates: &[Cert], signer_info: &Signer<'_>) -> Option<usize> {
+    let (issuer, serial) = signer_info.issuer_serial.as_ref()?;
     certificates
         .iter()
-        .position(|c| c.issuer_raw() == issuer && c.serial() == id.serial_number.as_bytes())
+        .position(|c| c.issuer_raw() == &issuer[..] && c.serial() == *serial)
 }
 
 /// The certificate the signingCertificateV2 attribute names, checked against its
 /// hash (spec §9 step 7.1–7.2). Failures are TSA-08.
-fn signing_certificate<'a>(token: &'a Token, signer_info: &SignerInfo) -> Result<&'a Cert, Error> {
+fn signing_certificate<'a>(token: &'a Token, signer_info: &Signer<'_>) -> Result<&'a Cert, Error> {
     let bad = |detail: &str| {
         err(
             ErrorCode::TimestampSigningCertificateInvalid,
@@ -848,7 +1086,8 @@ fn signing_certificate<'a>(token: &'a Token, signer_info: &SignerInfo) -> Result
         .signed_attrs
         .as_ref()
         .ok_or_else(|| bad("the token has no signed attributes"))?;
-    let value = single_value(attrs.iter(), ID_SIGNING_CERTIFICATE_V2)
+    let value = attrs
+        .single_value(ID_SIGNING_CERTIFICATE_V2)
         .ok_or_else(|| bad("the signingCertificateV2 attribute is missing"))?;
     let attr: SigningCertificateV2 = value
         .decode_as()
@@ -1233,6 +1472,137 @@ mod tests {
             panic!("a SignedData is a SEQUENCE")
         };
         fields
+    }
+
+    /// The first signerInfo of a token's tree.
+    fn signer_info_fields(tree: &mut [Node]) -> &mut Vec<Node> {
+        let Some(Node::Tree(0x31, infos)) = signed_data_fields(tree).last_mut() else {
+            panic!("signerInfos is a SET")
+        };
+        let Node::Tree(0x30, fields) = &mut infos[0] else {
+            panic!("a SignerInfo is a SEQUENCE")
+        };
+        fields
+    }
+
+    fn encode(tree: &[Node]) -> Vec<u8> {
+        let mut der = Vec::new();
+        for node in tree {
+            node.encode(&mut der);
+        }
+        der
+    }
+
+    /// Whether `token` parses with its signerInfos read borrowed.
+    fn read_borrowed(token: &[u8]) -> bool {
+        matches!(parse(token).map(|t| t.signer_infos), Ok(Signers::Der(_)))
+    }
+
+    /// Every fixture token's signerInfos are read borrowed; a token whose
+    /// attributes, attribute values or issuer RDN attributes are out of DER order,
+    /// or which has two signerInfos, is read by `cms` (which sorts them), and
+    /// either way the parser reads what `cms` reads, the signed attributes'
+    /// encoding (what the signature covers) included.
+    #[test]
+    fn signer_infos_read_borrowed_only_when_cms_would_not_reorder() {
+        let path = |name: &str| {
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("tests/fixtures/timestamp/tokens")
+                .join(name)
+        };
+        for entry in std::fs::read_dir(path("")).unwrap() {
+            let token = std::fs::read(entry.unwrap().path()).unwrap();
+            assert!(read_borrowed(&token));
+        }
+        let token = std::fs::read(path("signing-time-outside.tst")).unwrap();
+        let tree = Node::parse(&token);
+        let check = |tree: &[Node], borrowed: bool| {
+            let der = encode(tree);
+            assert!(assert_same_parse(&der), "cms accepts it");
+            assert_eq!(read_borrowed(&der), borrowed);
+        };
+        check(&tree, true);
+
+        // Signed attributes out of order.
+        let mut swapped = tree.clone();
+        let Node::Tree(0xA0, attrs) = &mut signer_info_fields(&mut swapped)[3] else {
+            panic!("signed attributes")
+        };
+        attrs.reverse();
+        check(&swapped, false);
+
+        // An attribute with two values, out of order and in order.
+        for (order, borrowed) in [(true, false), (false, true)] {
+            let mut two = tree.clone();
+            let Node::Tree(0xA0, attrs) = &mut signer_info_fields(&mut two)[3] else {
+                panic!("signed attributes")
+            };
+            let signing_time = ID_SIGNING_TIME.as_bytes();
+            let Some(Node::Tree(0x30, attr)) = attrs.iter_mut().find(
+                |a| matches!(a, Node::Tree(_, f) if f[0] == Node::Leaf(0x06, signing_time.to_vec())),
+            ) else {
+                panic!("the signing-time attribute")
+            };
+            let Node::Tree(0x31, values) = &mut attr[1] else {
+                panic!("attribute values")
+            };
+            let mut other = values[0].clone();
+            if let Node::Leaf(_, time) = &mut other {
+                time[0] -= 1; // an earlier year: sorts first
+            }
+            if order {
+                values.push(other);
+            } else {
+                values.insert(0, other);
+            }
+            check(&two, borrowed);
+        }
+
+        // The issuer's first two RDNs made one, out of order and in order.
+        for (reverse, borrowed) in [(true, false), (false, true)] {
+            let mut merged = tree.clone();
+            let Node::Tree(0x30, sid) = &mut signer_info_fields(&mut merged)[1] else {
+                panic!("issuerAndSerialNumber")
+            };
+            let Node::Tree(0x30, rdns) = &mut sid[0] else {
+                panic!("a Name")
+            };
+            let Node::Tree(0x31, second) = rdns.remove(1) else {
+                panic!("an RDN")
+            };
+            let Node::Tree(0x31, first) = &mut rdns[0] else {
+                panic!("an RDN")
+            };
+            first.extend(second);
+            let mut encodings: Vec<Vec<u8>> = first
+                .iter()
+                .map(|n| encode(std::slice::from_ref(n)))
+                .collect();
+            encodings.sort();
+            let sorted = encodings
+                == first
+                    .iter()
+                    .map(|n| encode(std::slice::from_ref(n)))
+                    .collect::<Vec<_>>();
+            if sorted == reverse {
+                first.reverse();
+            }
+            check(&merged, borrowed);
+        }
+
+        // Two signerInfos.
+        let mut two = tree.clone();
+        let Some(Node::Tree(0x31, infos)) = signed_data_fields(&mut two).last_mut() else {
+            panic!("signerInfos")
+        };
+        let mut copy = infos[0].clone();
+        if let Node::Tree(_, fields) = &mut copy {
+            if let Some(Node::Leaf(0x04, signature)) = fields.last_mut() {
+                signature[0] ^= 1;
+            }
+        }
+        infos.push(copy);
+        check(&two, false);
     }
 
     /// The parser reads every fixture token as `cms` does, and fixture tokens

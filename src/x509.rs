@@ -569,12 +569,35 @@ impl<'a> Name<'a> {
     }
 
     /// Decodes and checks a Name TLV.
-    #[cfg(test)]
     pub(crate) fn from_tlv(tlv: &'a [u8]) -> der::Result<Self> {
         let mut outer = Elements::new(tlv);
         let name = outer.expect(SEQUENCE)?;
         outer.finish()?;
         Ok(Self::decode(name)?)
+    }
+
+    /// Whether the attributes of every RDN are in DER SET OF order (strictly
+    /// increasing encodings), so that x509-cert, which sorts them, re-encodes
+    /// the Name to exactly its TLV.
+    pub(crate) fn in_der_order(&self) -> bool {
+        let mut rdns = Elements::new(self.rdns);
+        while !rdns.is_empty() {
+            let Ok(set) = rdns.next() else {
+                return false;
+            };
+            let mut elements = Elements::new(set.content);
+            let mut previous: Option<&[u8]> = None;
+            while !elements.is_empty() {
+                let Ok(attribute) = elements.next() else {
+                    return false;
+                };
+                if previous.is_some_and(|p| p >= attribute.whole) {
+                    return false;
+                }
+                previous = Some(attribute.whole);
+            }
+        }
+        true
     }
 
     /// A Name TLV already checked (one of a parsed certificate's names), without
