@@ -3,6 +3,7 @@
 //! the way tspclient-go verifies it.
 
 use std::borrow::Cow;
+use std::ops::Range;
 use std::sync::{Arc, OnceLock};
 
 use cms::content_info::{CmsVersion, ContentInfo};
@@ -18,6 +19,7 @@ use der::{
 };
 use time::format_description::well_known::Rfc3339;
 use time::{Date, Duration, Month, OffsetDateTime, PrimitiveDateTime};
+use x509_cert::attr::Attribute;
 use x509_cert::ext::pkix::name::GeneralName;
 use x509_cert::ext::Extensions;
 use x509_cert::serial_number::SerialNumber;
@@ -102,13 +104,30 @@ struct IssuerAndSerialNumberRef<'a> {
 /// The signerInfos of a token.
 #[derive(Debug)]
 enum Signers {
-    /// The content of the SignerInfos SET: one signerInfo (or none) whose every
-    /// SET OF is in DER order, so that `cms` would hold and re-encode exactly
-    /// these octets. Read borrowed ([`borrowed_signer`]).
-    Der(Vec<u8>),
+    /// One signerInfo (or none) whose every SET OF is in DER order, so that
+    /// `cms` would hold and re-encode exactly its octets: read borrowed once
+    /// ([`borrowed_signer`]) and kept as places in the SignerInfos content.
+    Der {
+        set: Vec<u8>,
+        signer: Option<Box<SignerParts>>,
+    },
     /// Decoded by `cms`, whatever the token (the reference reading, and the
     /// reading of every token the borrowed one does not take).
     Cms(SignerInfos),
+}
+
+/// Where the fields of a signerInfo read borrowed are, in `Signers::Der::set`.
+#[derive(Debug)]
+struct SignerParts {
+    version: CmsVersion,
+    /// The issuer Name's TLV and the serial number's octets.
+    issuer_serial: Option<(Range<usize>, Range<usize>)>,
+    digest_alg: ObjectIdentifier,
+    /// The signed attributes as the DER SET the signature covers, and where
+    /// their content is.
+    signed_attrs: Option<(Vec<u8>, Range<usize>)>,
+    signature_algorithm: AlgorithmIdentifierOwned,
+    signature: Range<usize>,
 }
 
 /// One signerInfo, as the checks read it; the same whether it was read
@@ -121,40 +140,96 @@ struct Signer<'a> {
     issuer_serial: Option<(Cow<'a, [u8]>, &'a [u8])>,
     digest_alg: ObjectIdentifier,
     signed_attrs: Option<SignedAttrs<'a>>,
-    signature_algorithm: AlgorithmIdentifierOwned,
+    signature_algorithm: &'a AlgorithmIdentifierOwned,
     signature: &'a [u8],
 }
 
 /// The signed attributes of a signerInfo.
-#[derive(Debug, PartialEq, Eq)]
+#[derive(Debug)]
 struct SignedAttrs<'a> {
     /// The DER SET OF Attribute the signature covers.
     der: Cow<'a, [u8]>,
-    /// Each attribute's type and values, in that order.
-    attrs: Vec<(ObjectIdentifier, Vec<AnyRef<'a>>)>,
+    attrs: Attrs<'a>,
+}
+
+#[derive(Debug)]
+enum Attrs<'a> {
+    /// The content of the SET, checked by [`borrowed_attributes`].
+    Der(&'a [u8]),
+    Cms(&'a [Attribute]),
 }
 
 impl SignedAttrs<'_> {
+    /// Each attribute's type and values, in order.
+    fn list(&self) -> Vec<(ObjectIdentifier, Vec<AnyRef<'_>>)> {
+        match self.attrs {
+            // Checked when the token was parsed.
+            Attrs::Der(content) => borrowed_attributes(content).unwrap_or_default(),
+            Attrs::Cms(attrs) => attrs
+                .iter()
+                .map(|a| (a.oid, a.values.iter().map(AnyRef::from).collect()))
+                .collect(),
+        }
+    }
+
+    /// The values of the first attribute `oid`, if any.
+    fn values(&self, oid: ObjectIdentifier) -> Option<Vec<AnyRef<'_>>> {
+        match self.attrs {
+            Attrs::Der(content) => {
+                let mut reader = SliceReader::new(content).ok()?;
+                while !reader.is_finished() {
+                    let attr = AttributeRef::from_der(reader.tlv_bytes().ok()?).ok()?;
+                    if attr.oid == oid {
+                        return values_of(attr.values.0);
+                    }
+                }
+                None
+            }
+            Attrs::Cms(attrs) => attrs
+                .iter()
+                .find(|a| a.oid == oid)
+                .map(|a| a.values.iter().map(AnyRef::from).collect()),
+        }
+    }
+
     /// The value of the one attribute `oid`, when it has exactly one value.
     fn single_value(&self, oid: ObjectIdentifier) -> Option<AnyRef<'_>> {
-        match self.attrs.iter().find(|(o, _)| *o == oid)?.1.as_slice() {
+        match self.values(oid)?.as_slice() {
             [value] => Some(*value),
             _ => None,
         }
     }
 
     fn has(&self, oid: ObjectIdentifier) -> bool {
-        self.attrs.iter().any(|(o, _)| *o == oid)
+        self.values(oid).is_some()
+    }
+
+    fn is_empty(&self) -> bool {
+        match self.attrs {
+            Attrs::Der(content) => content.is_empty(),
+            Attrs::Cms(attrs) => attrs.is_empty(),
+        }
     }
 }
 
+impl PartialEq for SignedAttrs<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.der == other.der && self.list() == other.list()
+    }
+}
+
+impl Eq for SignedAttrs<'_> {}
+
 impl Signers {
     /// Reads the content of a SignerInfos SET: borrowed when
-    /// [`borrowed_signers`] takes it, by `cms` otherwise (refusing what `cms`
+    /// [`borrowed_signer`] takes it, by `cms` otherwise (refusing what `cms`
     /// refuses, as TSA malformed).
     fn read(set: &[u8]) -> Result<Self, Error> {
-        if borrowed_signers(set).is_some() {
-            return Ok(Signers::Der(set.to_vec()));
+        if let Some(signer) = borrowed_signer(set) {
+            return Ok(Signers::Der {
+                set: set.to_vec(),
+                signer,
+            });
         }
         let mut tlv = Vec::with_capacity(set.len() + 6);
         Header::new(Tag::Set, Length::try_from(set.len()).map_err(malformed)?)
@@ -169,30 +244,48 @@ impl Signers {
     /// Every signerInfo, in the order `cms` holds them.
     fn list(&self) -> Vec<Signer<'_>> {
         match self {
-            // Read without error when the token was parsed.
-            Signers::Der(set) => borrowed_signers(set).unwrap_or_default(),
+            Signers::Der { set, signer } => signer
+                .iter()
+                .map(|parts| Signer {
+                    version: parts.version,
+                    issuer_serial: parts.issuer_serial.as_ref().map(|(issuer, serial)| {
+                        (Cow::Borrowed(&set[issuer.clone()]), &set[serial.clone()])
+                    }),
+                    digest_alg: parts.digest_alg,
+                    signed_attrs: parts
+                        .signed_attrs
+                        .as_ref()
+                        .map(|(der, content)| SignedAttrs {
+                            der: Cow::Borrowed(der),
+                            attrs: Attrs::Der(&set[content.clone()]),
+                        }),
+                    signature_algorithm: &parts.signature_algorithm,
+                    signature: &set[parts.signature.clone()],
+                })
+                .collect(),
             Signers::Cms(infos) => infos.0.iter().map(cms_signer).collect(),
         }
     }
 }
 
-/// The signerInfos of a SignerInfos SET's content, read borrowed, when it holds
-/// at most one signerInfo and `cms` would decode it to exactly these octets:
-/// every field decoded by the rules `cms` decodes it with (the issuer Name by
-/// [`crate::x509::Name`]'s, which are x509-cert's), every SET OF (the issuer's
-/// RDNs, the signed and unsigned attributes, each attribute's values) in DER
-/// order, so that nothing `cms` sorts moves. `None` otherwise, and then `cms`
-/// reads the token.
-fn borrowed_signers(set: &[u8]) -> Option<Vec<Signer<'_>>> {
+/// The signerInfo of a SignerInfos SET's content (`Some(None)` for an empty
+/// SET), read borrowed, when it holds at most one signerInfo and `cms` would
+/// decode it to exactly these octets: every field decoded by the rules `cms`
+/// decodes it with (the issuer Name by [`crate::x509::Name`]'s, which are
+/// x509-cert's), every SET OF (the issuer's RDNs, the signed and unsigned
+/// attributes, each attribute's values) in DER order, so that nothing `cms`
+/// sorts moves. `None` otherwise, and then `cms` reads the token.
+fn borrowed_signer(set: &[u8]) -> Option<Option<Box<SignerParts>>> {
     let mut reader = SliceReader::new(set).ok()?;
     if reader.is_finished() {
-        return Some(Vec::new());
+        return Some(None);
     }
     let info = SignerInfoRef::decode(&mut reader).ok()?;
     if !reader.is_finished() {
         // Several signerInfos: `cms` sorts them, by its own comparison.
         return None;
     }
+    let place = |part: &[u8]| range_in(set, part);
     let issuer_serial = match info.sid.tag() {
         Tag::Sequence => {
             let id: IssuerAndSerialNumberRef<'_> = info.sid.decode_as().ok()?;
@@ -202,7 +295,7 @@ fn borrowed_signers(set: &[u8]) -> Option<Vec<Signer<'_>>> {
             if !name.in_der_order() || id.serial_number.len() > Length::new(21) {
                 return None;
             }
-            Some((Cow::Borrowed(issuer), id.serial_number.as_bytes()))
+            Some((place(issuer)?, place(id.serial_number.as_bytes())?))
         }
         // [0] IMPLICIT SubjectKeyIdentifier (an OCTET STRING, any content).
         Tag::ContextSpecific {
@@ -212,24 +305,22 @@ fn borrowed_signers(set: &[u8]) -> Option<Vec<Signer<'_>>> {
         _ => return None,
     };
     let signed_attrs = match info.signed_attrs {
-        Some(attrs) => Some(SignedAttrs {
-            attrs: borrowed_attributes(attrs.0)?,
-            der: {
-                let mut der = Vec::with_capacity(attrs.0.len() + 6);
-                Header::new(Tag::Set, Length::try_from(attrs.0.len()).ok()?)
-                    .ok()?
-                    .encode_to_vec(&mut der)
-                    .ok()?;
-                der.extend_from_slice(attrs.0);
-                Cow::Owned(der)
-            },
-        }),
+        Some(attrs) => {
+            borrowed_attributes(attrs.0)?;
+            let mut der = Vec::with_capacity(attrs.0.len() + 6);
+            Header::new(Tag::Set, Length::try_from(attrs.0.len()).ok()?)
+                .ok()?
+                .encode_to_vec(&mut der)
+                .ok()?;
+            der.extend_from_slice(attrs.0);
+            Some((der, place(attrs.0)?))
+        }
         None => None,
     };
     if let Some(attrs) = info.unsigned_attrs {
         borrowed_attributes(attrs.0)?;
     }
-    Some(vec![Signer {
+    Some(Some(Box::new(SignerParts {
         version: info.version,
         issuer_serial,
         digest_alg: info.digest_alg.oid,
@@ -238,8 +329,8 @@ fn borrowed_signers(set: &[u8]) -> Option<Vec<Signer<'_>>> {
             oid: info.signature_algorithm.oid,
             parameters: info.signature_algorithm.parameters.map(Any::from),
         },
-        signature: info.signature.as_bytes(),
-    }])
+        signature: place(info.signature.as_bytes())?,
+    })))
 }
 
 /// The attributes of a SET OF Attribute's content, each `SEQUENCE { OBJECT
@@ -257,32 +348,44 @@ fn borrowed_attributes(content: &[u8]) -> Option<Vec<(ObjectIdentifier, Vec<AnyR
         }
         previous = Some(tlv);
         let attr = AttributeRef::from_der(tlv).ok()?;
-        let mut values_reader = SliceReader::new(attr.values.0).ok()?;
-        let mut values = Vec::new();
-        let mut previous_value: Option<&[u8]> = None;
-        while !values_reader.is_finished() {
-            let value_tlv = values_reader.tlv_bytes().ok()?;
-            if previous_value.is_some_and(|p| p >= value_tlv) {
-                return None;
-            }
-            previous_value = Some(value_tlv);
-            values.push(AnyRef::from_der(value_tlv).ok()?);
-        }
-        attrs.push((attr.oid, values));
+        attrs.push((attr.oid, values_of(attr.values.0)?));
     }
     Some(attrs)
+}
+
+/// The values of an attribute (its SET's content), when in DER order with no
+/// two equal.
+fn values_of(content: &[u8]) -> Option<Vec<AnyRef<'_>>> {
+    let mut reader = SliceReader::new(content).ok()?;
+    let mut values = Vec::new();
+    let mut previous: Option<&[u8]> = None;
+    while !reader.is_finished() {
+        let tlv = reader.tlv_bytes().ok()?;
+        if previous.is_some_and(|p| p >= tlv) {
+            return None;
+        }
+        previous = Some(tlv);
+        values.push(AnyRef::from_der(tlv).ok()?);
+    }
+    Some(values)
+}
+
+/// Where `part` is in `outer`, when it is a part of it.
+fn range_in(outer: &[u8], part: &[u8]) -> Option<Range<usize>> {
+    let start = (part.as_ptr() as usize).checked_sub(outer.as_ptr() as usize)?;
+    let end = start.checked_add(part.len())?;
+    (end <= outer.len()).then_some(start..end)
 }
 
 /// The whole TLV of `value`, which was decoded from `outer` (so its content is
 /// a part of it, preceded by its DER header).
 fn tlv_in<'a>(outer: &'a [u8], value: AnyRef<'a>) -> Option<&'a [u8]> {
-    let content = value.value();
-    let start = (content.as_ptr() as usize).checked_sub(outer.as_ptr() as usize)?;
-    let header = Header::new(value.tag(), content.len())
+    let content = range_in(outer, value.value())?;
+    let header = Header::new(value.tag(), value.value().len())
         .and_then(|h| h.encoded_len())
         .ok()?;
     let header = usize::try_from(header).ok()?;
-    outer.get(start.checked_sub(header)?..start.checked_add(content.len())?)
+    outer.get(content.start.checked_sub(header)?..content.end)
 }
 
 /// `x509_cert::attr::Attribute` with its values undecoded.
@@ -309,12 +412,9 @@ fn cms_signer(info: &SignerInfo) -> Signer<'_> {
             // Re-encoding a decoded SET OF cannot fail; were it to, the
             // signature check fails on the empty message.
             der: Cow::Owned(attrs.to_der().unwrap_or_default()),
-            attrs: attrs
-                .iter()
-                .map(|a| (a.oid, a.values.iter().map(AnyRef::from).collect()))
-                .collect(),
+            attrs: Attrs::Cms(attrs.as_slice()),
         }),
-        signature_algorithm: info.signature_algorithm.clone(),
+        signature_algorithm: &info.signature_algorithm,
         signature: info.signature.as_bytes(),
     }
 }
@@ -1003,7 +1103,7 @@ fn verify_signer(
         None => &token.content[..],
     };
     match signed_data::verify(
-        &signer_info.signature_algorithm,
+        signer_info.signature_algorithm,
         Some(&signer_info.digest_alg),
         signing_cert,
         message,
@@ -1025,7 +1125,7 @@ fn verify_signer(
             format!("the timestamp token's signed attributes are invalid: {detail}"),
         )
     };
-    let Some(attrs) = attrs.filter(|a| !a.attrs.is_empty()) else {
+    let Some(attrs) = attrs.filter(|a| !a.is_empty()) else {
         return Err(bad_attrs("they are missing"));
     };
     let content_type: ObjectIdentifier = attrs
@@ -1495,7 +1595,10 @@ mod tests {
 
     /// Whether `token` parses with its signerInfos read borrowed.
     fn read_borrowed(token: &[u8]) -> bool {
-        matches!(parse(token).map(|t| t.signer_infos), Ok(Signers::Der(_)))
+        matches!(
+            parse(token).map(|t| t.signer_infos),
+            Ok(Signers::Der { .. })
+        )
     }
 
     /// Every fixture token's signerInfos are read borrowed; a token whose
