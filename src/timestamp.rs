@@ -841,8 +841,10 @@ fn parse_with_cms(token: &[u8]) -> Result<Token, Error> {
     )
 }
 
-/// Parses `token` with [`parse`] and with [`parse_with_cms`]; `Err` names where
-/// they differ, `Ok(accepted)` otherwise. Two differences are by design:
+/// Parses `token` with [`parse`] and with [`parse_with_cms`], and reads each
+/// signer's signingCertificateV2 with [`first_ess_cert_id`] and by x509-cert;
+/// `Err` names where they differ, `Ok(accepted)` otherwise. Two differences are
+/// by design:
 /// [`parse`] counts the certificates before it decodes any, so a token with more
 /// than [`MAX_TOKEN_CERTIFICATES`] may be refused for that first where `cms`
 /// finds it malformed; and [`Cert::parse`] refuses a repeated or misplaced
@@ -897,6 +899,18 @@ pub(crate) fn compare_with_cms(token: &[u8]) -> Result<bool, String> {
         ours_ders.sort();
         theirs_ders.sort();
     }
+    // Each signer's signingCertificateV2, read borrowed where it can be, as
+    // x509-cert reads it.
+    let signing_certificates_same = ours.signer_infos.list().iter().all(|signer| {
+        match signer
+            .signed_attrs
+            .as_ref()
+            .and_then(|attrs| attrs.single_value(ID_SIGNING_CERTIFICATE_V2))
+        {
+            Some(value) => first_ess_cert_id(value) == owned_ess_cert_id(value),
+            None => true,
+        }
+    });
     let mut differences = Vec::new();
     for (what, same) in [
         ("certificates", ours_ders == theirs_ders),
@@ -904,6 +918,7 @@ pub(crate) fn compare_with_cms(token: &[u8]) -> Result<bool, String> {
             "signer infos",
             ours.signer_infos.list() == theirs.signer_infos.list(),
         ),
+        ("signing certificate attribute", signing_certificates_same),
         ("content type", ours.econtent_type == theirs.econtent_type),
         ("content", ours.content == theirs.content),
         (
