@@ -5,6 +5,7 @@ use const_oid::db::{rfc5280, rfc5912};
 use const_oid::ObjectIdentifier;
 use der::asn1::{Any, UintRef};
 use der::{Decode, Reader, SliceReader};
+use std::borrow::Cow;
 use std::ops::Range;
 use x509_cert::ext::pkix::name::{DistributionPointName, GeneralName};
 use x509_cert::ext::pkix::{
@@ -129,6 +130,16 @@ impl Cert {
     /// Parses one DER certificate; trailing bytes are an error. `what` names the
     /// certificate in messages ("certificate 2 of x5c").
     pub(crate) fn parse(der: &[u8], what: &str) -> Result<Self, Error> {
+        Self::parse_cow(Cow::Borrowed(der), what)
+    }
+
+    /// [`Cert::parse`], keeping `der` rather than a copy of it.
+    pub(crate) fn parse_owned(der: Vec<u8>, what: &str) -> Result<Self, Error> {
+        Self::parse_cow(Cow::Owned(der), what)
+    }
+
+    fn parse_cow(bytes: Cow<'_, [u8]>, what: &str) -> Result<Self, Error> {
+        let der: &[u8] = &bytes;
         let bad = |detail: String| {
             err(
                 ErrorCode::CertificateInvalid,
@@ -266,16 +277,19 @@ impl Cert {
             }
         }
         let sha256 = crypto::sha256(der);
+        let sig_alg = AlgorithmIdentifierOwned {
+            oid: parsed.signature_algorithm.oid,
+            parameters: parsed.signature_algorithm.parameters.map(Any::from),
+        };
+        let not_before = Time::from_der(&tbs_cert.validity.not_before);
+        let not_after = Time::from_der(&tbs_cert.validity.not_after);
         Ok(Cert {
-            der: der.to_vec(),
+            der: bytes.into_owned(),
             parts,
             key,
-            sig_alg: AlgorithmIdentifierOwned {
-                oid: parsed.signature_algorithm.oid,
-                parameters: parsed.signature_algorithm.parameters.map(Any::from),
-            },
-            not_before: Time::from_der(&tbs_cert.validity.not_before),
-            not_after: Time::from_der(&tbs_cert.validity.not_after),
+            sig_alg,
+            not_before,
+            not_after,
             basic_constraints,
             key_usage,
             ext_key_usage,

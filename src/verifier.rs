@@ -625,7 +625,7 @@ fn parse_structure(
         X5c::Der { certificates, key } => (certificates, key),
     };
     let mut chain = Vec::with_capacity(certificates.len());
-    for (i, der) in certificates.iter().enumerate() {
+    for (i, der) in certificates.into_iter().enumerate() {
         if der.len() > limits.max_certificate_bytes {
             return Err(err(
                 ErrorCode::LimitExceeded,
@@ -637,7 +637,10 @@ fn parse_structure(
                 ),
             ));
         }
-        chain.push(Cert::parse(der, &format!("certificate {} of x5c", i + 1))?);
+        chain.push(Cert::parse_owned(
+            der,
+            &format!("certificate {} of x5c", i + 1),
+        )?);
     }
     Ok((
         envelope,
