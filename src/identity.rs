@@ -257,7 +257,12 @@ fn decode_value(raw: &str) -> Result<String, String> {
 
 /// Trims unescaped leading/trailing spaces and decodes `\<special>` and `\XX` escapes.
 fn decode_string(raw: &str) -> Result<String, String> {
-    let bytes = strip_spaces(raw).as_bytes();
+    let stripped = strip_spaces(raw);
+    if !stripped.contains('\\') {
+        // Nothing escaped: the text as it is.
+        return Ok(stripped.to_owned());
+    }
+    let bytes = stripped.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while i < bytes.len() {
