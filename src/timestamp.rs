@@ -427,51 +427,45 @@ struct EncapsulatedContentInfoRef<'a> {
     econtent: Option<AnyRef<'a>>,
 }
 
-/// The content octets of a `SET OF`, not decoded.
-struct SetContent<'a>(&'a [u8]);
+/// Declares a type holding the content octets of one universal constructed
+/// type, not decoded (decodes and encodes as that type, content as is).
+macro_rules! undecoded_content {
+    ($(#[$doc:meta])* $name:ident, $tag:expr) => {
+        $(#[$doc])*
+        struct $name<'a>(&'a [u8]);
 
-/// The content octets of a `SEQUENCE OF`, not decoded.
-struct SequenceContent<'a>(&'a [u8]);
+        impl FixedTag for $name<'_> {
+            const TAG: Tag = $tag;
+        }
 
-impl FixedTag for SequenceContent<'_> {
-    const TAG: Tag = Tag::Sequence;
+        impl<'a> DecodeValue<'a> for $name<'a> {
+            fn decode_value<R: Reader<'a>>(reader: &mut R, header: Header) -> der::Result<Self> {
+                reader.read_slice(header.length).map($name)
+            }
+        }
+
+        impl EncodeValue for $name<'_> {
+            fn value_len(&self) -> der::Result<Length> {
+                Length::try_from(self.0.len())
+            }
+
+            fn encode_value(&self, writer: &mut impl Writer) -> der::Result<()> {
+                writer.write(self.0)
+            }
+        }
+    };
 }
 
-impl<'a> DecodeValue<'a> for SequenceContent<'a> {
-    fn decode_value<R: Reader<'a>>(reader: &mut R, header: Header) -> der::Result<Self> {
-        reader.read_slice(header.length).map(SequenceContent)
-    }
-}
-
-impl EncodeValue for SequenceContent<'_> {
-    fn value_len(&self) -> der::Result<Length> {
-        Length::try_from(self.0.len())
-    }
-
-    fn encode_value(&self, writer: &mut impl Writer) -> der::Result<()> {
-        writer.write(self.0)
-    }
-}
-
-impl FixedTag for SetContent<'_> {
-    const TAG: Tag = Tag::Set;
-}
-
-impl<'a> DecodeValue<'a> for SetContent<'a> {
-    fn decode_value<R: Reader<'a>>(reader: &mut R, header: Header) -> der::Result<Self> {
-        reader.read_slice(header.length).map(SetContent)
-    }
-}
-
-impl EncodeValue for SetContent<'_> {
-    fn value_len(&self) -> der::Result<Length> {
-        Length::try_from(self.0.len())
-    }
-
-    fn encode_value(&self, writer: &mut impl Writer) -> der::Result<()> {
-        writer.write(self.0)
-    }
-}
+undecoded_content!(
+    /// The content octets of a `SET OF`, not decoded.
+    SetContent,
+    Tag::Set
+);
+undecoded_content!(
+    /// The content octets of a `SEQUENCE OF`, not decoded.
+    SequenceContent,
+    Tag::Sequence
+);
 
 /// ```text
 /// TSTInfo ::= SEQUENCE {
