@@ -229,6 +229,21 @@ impl Cert {
                     oid_name(&ext.extn_id)
                 ))
             };
+            let bounded = || {
+                // Names in these are SET OFs x509-cert sorts by insertion.
+                if crate::x509::sets_within_limit(value) {
+                    Ok(())
+                } else {
+                    Err(err(
+                        ErrorCode::LimitExceeded,
+                        format!(
+                            "{what}: its {} extension holds a SET of more than {} elements",
+                            oid_name(&ext.extn_id),
+                            crate::x509::MAX_SET_ELEMENTS
+                        ),
+                    ))
+                }
+            };
             match ext.extn_id {
                 rfc5280::ID_CE_BASIC_CONSTRAINTS => {
                     basic_constraints = Some(Ext {
@@ -249,6 +264,7 @@ impl Cert {
                     });
                 }
                 rfc5280::ID_PE_AUTHORITY_INFO_ACCESS => {
+                    bounded()?;
                     let aia = AuthorityInfoAccessSyntax::from_der(value).map_err(ext_bad)?;
                     for desc in aia.0 {
                         if desc.access_method == rfc5280::ID_AD_OCSP {
@@ -261,6 +277,7 @@ impl Cert {
                     }
                 }
                 rfc5280::ID_CE_CRL_DISTRIBUTION_POINTS => {
+                    bounded()?;
                     let cdp = CrlDistributionPoints::from_der(value).map_err(ext_bad)?;
                     for dp in cdp.0 {
                         if let Some(DistributionPointName::FullName(names)) = dp.distribution_point
@@ -599,6 +616,89 @@ mod tests {
     /// x509-cert passes over a repeated or misplaced context-specific field in
     /// front of a later optional one (der's `decode_with`), which RFC 5280 has no
     /// room for and Go reads differently; the verifier refuses such certificates.
+    /// A certificate whose cRLDistributionPoints or authorityInfoAccess (decoded by
+    /// x509-cert, which sorts the SET OFs of their names by insertion) holds a SET
+    /// of more than 64 elements is refused for it before they are decoded.
+    #[test]
+    fn name_sets_in_decoded_extensions_are_bounded() {
+        const CDP: [u8; 3] = [0x55, 0x1D, 0x1F];
+        let der = fixture_ders()
+            .into_iter()
+            .find(|der| {
+                Cert::parse(der, "fixture")
+                    .is_ok_and(|c| c.extensions.iter().any(|e| e.extn_id.as_bytes() == CDP))
+            })
+            .expect("a fixture certificate with cRLDistributionPoints");
+        for (n, refused) in [(64, false), (65, true)] {
+            let mut tree = Node::parse(&der);
+            let Node::Tree(_, certificate) = &mut tree[0] else {
+                panic!("a certificate is a SEQUENCE")
+            };
+            let Node::Tree(_, tbs) = &mut certificate[0] else {
+                panic!("a tbsCertificate is a SEQUENCE")
+            };
+            let Some(Node::Tree(0xA3, extensions)) = tbs.last_mut() else {
+                panic!("[3] extensions")
+            };
+            let Node::Tree(_, extensions) = &mut extensions[0] else {
+                panic!("Extensions")
+            };
+            let cdp = extensions
+                .iter_mut()
+                .find_map(|e| match e {
+                    Node::Tree(_, f) if f[0] == Node::Leaf(0x06, CDP.to_vec()) => f.last_mut(),
+                    _ => None,
+                })
+                .unwrap();
+            // DistributionPoints { DistributionPoint { [0] { fullName [0] {
+            // directoryName [4] { Name { RDN SET of n attributes } } } } } }
+            let attribute = |k: usize| {
+                Node::Tree(
+                    0x30,
+                    vec![
+                        Node::Leaf(0x06, vec![0x55, 0x04, 0x03]),
+                        Node::Leaf(0x0C, format!("{k:05}").into_bytes()),
+                    ],
+                )
+            };
+            let name = Node::Tree(
+                0x30,
+                vec![Node::Tree(0x31, (0..n).map(attribute).collect())],
+            );
+            let value = Node::Tree(
+                0x30,
+                vec![Node::Tree(
+                    0x30,
+                    vec![Node::Tree(
+                        0xA0,
+                        vec![Node::Tree(0xA0, vec![Node::Tree(0xA4, vec![name])])],
+                    )],
+                )],
+            );
+            let mut encoded = Vec::new();
+            value.encode(&mut encoded);
+            *cdp = Node::Leaf(0x04, encoded);
+            let mut mutated = Vec::new();
+            tree[0].encode(&mut mutated);
+            let result = Cert::parse(&mutated, "certificate 1 of x5c");
+            if refused {
+                let e = result.unwrap_err();
+                assert_eq!(e.code(), ErrorCode::LimitExceeded, "{}", e.message());
+                assert!(
+                    e.message().contains("SET of more than 64"),
+                    "{}",
+                    e.message()
+                );
+            } else {
+                assert!(
+                    result.is_ok(),
+                    "{:?}",
+                    result.err().map(|e| e.message().to_owned())
+                );
+            }
+        }
+    }
+
     #[test]
     fn misplaced_context_fields_in_tbs_are_refused() {
         let der = fixture_ders()

@@ -52,6 +52,12 @@ impl Crl {
         if der.len() > MAX_CRL_BYTES {
             return Err(format!("it is larger than {MAX_CRL_BYTES} bytes"));
         }
+        if !crate::x509::sets_within_limit(der) {
+            return Err(format!(
+                "it holds a SET of more than {} elements (its names' attributes are sorted when decoded)",
+                crate::x509::MAX_SET_ELEMENTS
+            ));
+        }
         let list = CertificateList::from_der(der).map_err(|e| format!("not a DER CRL: {e}"))?;
         let tbs = original_tbs(der)
             .ok_or("cannot locate tbsCertList")?

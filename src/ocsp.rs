@@ -49,6 +49,17 @@ impl Response {
         if der.len() > MAX_OCSP_BYTES {
             return Err(format!("it is larger than {MAX_OCSP_BYTES} bytes"));
         }
+        let bounded = |der: &[u8]| {
+            if crate::x509::sets_within_limit(der) {
+                Ok(())
+            } else {
+                Err(format!(
+                    "it holds a SET of more than {} elements (the attributes of a name are sorted when decoded)",
+                    crate::x509::MAX_SET_ELEMENTS
+                ))
+            }
+        };
+        bounded(der)?;
         let response =
             OcspResponse::from_der(der).map_err(|e| format!("not a DER OCSP response: {e}"))?;
         if response.response_status != OcspResponseStatus::Successful {
@@ -64,6 +75,7 @@ impl Response {
             ));
         }
         let inner = bytes.response.as_bytes();
+        bounded(inner)?;
         let basic = BasicOcspResponse::from_der(inner)
             .map_err(|e| format!("malformed BasicOCSPResponse: {e}"))?;
         let tbs = original_tbs(inner)

@@ -33,6 +33,7 @@ use crate::outcome::{CertificateFacts, TimestampFacts};
 use crate::signed_data;
 use crate::time::Time;
 use crate::tsa_chain;
+use crate::x509;
 
 const ID_SIGNED_DATA: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.7.2");
 const ID_CT_TST_INFO: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.9.16.1.4");
@@ -59,12 +60,13 @@ struct ContentInfoRef<'a> {
 #[derive(Sequence)]
 struct SignedDataRef<'a> {
     version: CmsVersion,
-    digest_algorithms: DigestAlgorithmIdentifiers,
+    /// Decoded by [`check_sorted_sets`].
+    digest_algorithms: SetContent<'a>,
     encap_content_info: EncapsulatedContentInfoRef<'a>,
     #[asn1(context_specific = "0", tag_mode = "IMPLICIT", optional = "true")]
     certificates: Option<SetContent<'a>>,
     #[asn1(context_specific = "1", tag_mode = "IMPLICIT", optional = "true")]
-    crls: Option<RevocationInfoChoices>,
+    crls: Option<SetContent<'a>>,
     /// Read by [`Signers::read`].
     signer_infos: SetContent<'a>,
 }
@@ -225,17 +227,14 @@ impl Signers {
     /// [`borrowed_signer`] takes it, by `cms` otherwise (refusing what `cms`
     /// refuses, as TSA malformed).
     fn read(set: &[u8]) -> Result<Self, Error> {
+        let tlv = set_tlv(set)?;
+        check_set_sizes(&tlv)?;
         if let Some(signer) = borrowed_signer(set) {
             return Ok(Signers::Der {
                 set: set.to_vec(),
                 signer,
             });
         }
-        let mut tlv = Vec::with_capacity(set.len() + 6);
-        Header::new(Tag::Set, Length::try_from(set.len()).map_err(malformed)?)
-            .and_then(|h| h.encode_to_vec(&mut tlv))
-            .map_err(malformed)?;
-        tlv.extend_from_slice(set);
         SignerInfos::from_der(&tlv)
             .map(Signers::Cms)
             .map_err(|e| malformed(format!("SignedData: {e}")))
@@ -619,6 +618,7 @@ pub(crate) fn parse_with(token: &[u8], cache: Option<&ChainCache>) -> Result<Tok
         .content
         .decode_as()
         .map_err(|e| malformed(format!("SignedData: {e}")))?;
+    check_sorted_sets(&signed)?;
     let signers = Signers::read(signed.signer_infos.0)?;
     check_version(signed.version)?;
     let certificates = match (signed.certificates, cache) {
@@ -636,6 +636,51 @@ pub(crate) fn parse_with(token: &[u8], cache: Option<&ChainCache>) -> Result<Tok
     let encap = &signed.encap_content_info;
     let content = tst_info_content(&encap.econtent_type, encap.econtent.as_ref())?;
     finish(signers, encap.econtent_type, certificates, content)
+}
+
+/// The SET OF content `content` as a DER SET.
+fn set_tlv(content: &[u8]) -> Result<Vec<u8>, Error> {
+    let mut tlv = Vec::with_capacity(content.len() + 6);
+    Header::new(
+        Tag::Set,
+        Length::try_from(content.len()).map_err(malformed)?,
+    )
+    .and_then(|h| h.encode_to_vec(&mut tlv))
+    .map_err(malformed)?;
+    tlv.extend_from_slice(content);
+    Ok(tlv)
+}
+
+/// Refuses a SET OF `cms` would sort (by insertion: quadratic) holding more than
+/// [`x509::MAX_SET_ELEMENTS`] elements, at any depth of `set_tlv`.
+fn check_set_sizes(set_tlv: &[u8]) -> Result<(), Error> {
+    if x509::sets_within_limit(set_tlv) {
+        return Ok(());
+    }
+    Err(err(
+        ErrorCode::LimitExceeded,
+        format!(
+            "the timestamp token holds a SET of more than {} elements",
+            x509::MAX_SET_ELEMENTS
+        ),
+    ))
+}
+
+/// The SignedData's digestAlgorithms and crls, which the verifier does not use,
+/// checked as `cms` decodes them (it refuses what `cms` refuses), each SET OF in
+/// them bounded first.
+fn check_sorted_sets(signed: &SignedDataRef<'_>) -> Result<(), Error> {
+    let digest_algorithms = set_tlv(signed.digest_algorithms.0)?;
+    check_set_sizes(&digest_algorithms)?;
+    DigestAlgorithmIdentifiers::from_der(&digest_algorithms)
+        .map_err(|e| malformed(format!("SignedData: {e}")))?;
+    if let Some(crls) = &signed.crls {
+        let crls = set_tlv(crls.0)?;
+        check_set_sizes(&crls)?;
+        RevocationInfoChoices::from_der(&crls)
+            .map_err(|e| malformed(format!("SignedData: {e}")))?;
+    }
+    Ok(())
 }
 
 /// A timestamp token is a ContentInfo of type signedData (spec §9 step 2).
@@ -839,9 +884,11 @@ fn parse_with_cms(token: &[u8]) -> Result<Token, Error> {
 /// signer's signingCertificateV2 with [`first_ess_cert_id`] and by x509-cert;
 /// `Err` names where they differ, `Ok(accepted)` otherwise. Two differences are
 /// by design:
-/// [`parse`] counts the certificates before it decodes any, so a token with more
-/// than [`MAX_TOKEN_CERTIFICATES`] may be refused for that first where `cms`
-/// finds it malformed; and [`Cert::parse`] refuses a repeated or misplaced
+/// [`parse`] applies limits `cms` does not have (it counts the certificates
+/// before it decodes any, at most [`MAX_TOKEN_CERTIFICATES`], and refuses a SET
+/// of more than [`x509::MAX_SET_ELEMENTS`] elements, which `cms` sorts in
+/// quadratic time), refusing such a token whatever `cms` makes of it; and
+/// [`Cert::parse`] refuses a repeated or misplaced
 /// field in a tbsCertificate that x509-cert passes over (and re-encoding drops),
 /// whatever `cms` makes of the rest of the token.
 pub(crate) fn compare_with_cms(token: &[u8]) -> Result<bool, String> {
@@ -849,13 +896,11 @@ pub(crate) fn compare_with_cms(token: &[u8]) -> Result<bool, String> {
     let theirs = parse_with_cms(token);
     let (ours, theirs) = match (ours, theirs) {
         (Ok(ours), Ok(theirs)) => (ours, theirs),
-        (Err(ours), Err(theirs))
-            if ours.code() == theirs.code()
-                || (ours.code() == ErrorCode::LimitExceeded
-                    && theirs.code() == ErrorCode::TimestampMalformed) =>
-        {
-            return Ok(false)
-        }
+        (Err(ours), Err(theirs)) if ours.code() == theirs.code() => return Ok(false),
+        // A limit (certificates counted first; a SET of more than
+        // x509::MAX_SET_ELEMENTS, which `cms` would sort however long) refuses
+        // whatever `cms` makes of the token.
+        (Err(ours), _) if ours.code() == ErrorCode::LimitExceeded => return Ok(false),
         // Refused at the certificates, before any later step could refuse it.
         (Err(ours), _)
             if ours.code() == ErrorCode::TimestampMalformed

@@ -653,6 +653,47 @@ impl<'a> Name<'a> {
     }
 }
 
+/// Most elements one SET OF (or IMPLICIT-tagged SET OF) may hold where `der`'s
+/// `SetOfVec` decodes it (x509-cert names, `cms` attributes and algorithm sets,
+/// x509-ocsp): it sorts them by insertion, so n elements cost up to n²/2
+/// comparisons (20,000 took 15 s). Real sets hold a handful: the attributes of an
+/// RDN, the signed attributes of a timestamp, a token's digest algorithms.
+pub(crate) const MAX_SET_ELEMENTS: usize = 64;
+
+/// Whether every universal SET and every context-specific constructed element in
+/// the DER `der`, at any depth (not inside primitive elements), holds at most
+/// [`MAX_SET_ELEMENTS`] elements. Checked before `der` is handed to a decoder that
+/// sorts SET OFs. Linear in `der`'s length; where `der` is not well-formed DER the
+/// walk stops, leaving the decoder to refuse it.
+pub(crate) fn sets_within_limit(der: &[u8]) -> bool {
+    /// Deeper than any structure these decoders read; what lies deeper they can
+    /// only hold as an undecoded ANY.
+    const MAX_DEPTH: usize = 64;
+    // One frame per open constructed element: its remaining content, whether its
+    // elements are counted, and how many were seen.
+    let mut stack: Vec<(Elements<'_>, bool, usize)> = vec![(Elements::new(der), false, 0)];
+    while let Some((elements, counted, count)) = stack.last_mut() {
+        if elements.is_empty() {
+            stack.pop();
+            continue;
+        }
+        let Ok(element) = elements.next() else {
+            // Not DER: the decoder refuses it.
+            stack.pop();
+            continue;
+        };
+        *count += 1;
+        if *counted && *count > MAX_SET_ELEMENTS {
+            return false;
+        }
+        if element.tag & 0x20 != 0 && stack.len() < MAX_DEPTH {
+            let set = element.tag == SET || element.tag & 0xC0 == 0x80;
+            stack.push((Elements::new(element.content), set, 0));
+        }
+    }
+    true
+}
+
 /// Decodes `der` with this module and with x509-cert and compares the results:
 /// whether each accepts it, every field, and the names as the verifier renders
 /// them. `Ok(true)` when both accept it alike, `Ok(false)` when both refuse it,
@@ -917,5 +958,59 @@ mod tests {
             };
             assert_eq!(oid(tlv).ok(), Some(*known));
         }
+    }
+
+    fn der(tag: u8, content: &[u8]) -> Vec<u8> {
+        let mut out = Vec::new();
+        crate::test_der::Node::Leaf(tag, content.to_vec()).encode(&mut out);
+        out
+    }
+
+    /// `n` NULLs in a SET, the SET in a SEQUENCE.
+    fn set_of_nulls(n: usize) -> Vec<u8> {
+        der(0x30, &der(0x31, &[0x05, 0x00].repeat(n)))
+    }
+
+    #[test]
+    fn sets_are_bounded_at_any_depth_but_not_inside_primitives() {
+        assert!(sets_within_limit(&set_of_nulls(MAX_SET_ELEMENTS)));
+        assert!(!sets_within_limit(&set_of_nulls(MAX_SET_ELEMENTS + 1)));
+        // Context-specific constructed elements count (IMPLICIT SET OF).
+        let implicit = der(0xA1, &[0x05, 0x00].repeat(MAX_SET_ELEMENTS + 1));
+        assert!(!sets_within_limit(&der(0x30, &implicit)));
+        // A SEQUENCE OF is not sorted: not counted.
+        assert!(sets_within_limit(&der(0x30, &[0x05, 0x00].repeat(10_000))));
+        // Deep inside: a SET in an OCTET STRING is not walked (decoders read an
+        // OCTET STRING's content only when they decode it, and check it then).
+        let deep = (0..40).fold(set_of_nulls(MAX_SET_ELEMENTS + 1), |inner, _| {
+            der(0x30, &inner)
+        });
+        assert!(!sets_within_limit(&deep));
+        assert!(sets_within_limit(&der(
+            0x04,
+            &set_of_nulls(MAX_SET_ELEMENTS + 1)
+        )));
+        // Not DER: left to the decoder.
+        assert!(sets_within_limit(&[0x31, 0x85, 0, 0, 0, 0, 1]));
+    }
+
+    /// The CRL and OCSP readers, which hand their input to x509-cert and
+    /// x509-ocsp (sorting SET OFs by insertion), refuse a SET of more than 64
+    /// elements first, whatever else is wrong with it.
+    #[test]
+    fn crl_and_ocsp_readers_bound_sets_before_decoding() {
+        let limit = |e: String| e.contains("SET of more than 64 elements");
+        let over = set_of_nulls(MAX_SET_ELEMENTS + 1);
+        let within = set_of_nulls(MAX_SET_ELEMENTS);
+        assert!(crate::crl::Crl::parse(&over, None).err().is_some_and(limit));
+        assert!(crate::crl::Crl::parse(&within, None)
+            .err()
+            .is_some_and(|e| !limit(e)));
+        assert!(crate::ocsp::Response::parse(&over, false)
+            .err()
+            .is_some_and(limit));
+        assert!(crate::ocsp::Response::parse(&within, false)
+            .err()
+            .is_some_and(|e| !limit(e)));
     }
 }

@@ -1254,24 +1254,27 @@ fn tlv(tag: u8, content: &[u8]) -> Vec<u8> {
     out
 }
 
-/// A timestamp token whose certificate set holds 1,000,000 elements (two bytes
-/// each, 2 MiB): refused for its certificate count having framed 33 of them, not
-/// a million, and decoded none.
-#[test]
-fn timestamp_token_with_a_million_certificates() {
+/// The verifier and envelope of a timestamped signature whose token's SignedData
+/// holds `digest_algorithms` (a SET's content), `certificates` (the [0] set's
+/// content) and `signer_infos` (a SET's content), under a policy that verifies
+/// timestamps.
+fn timestamped(
+    digest_algorithms: &[u8],
+    certificates: &[u8],
+    signer_infos: &[u8],
+) -> (Verifier, Vec<u8>) {
     const SIGNED_DATA: &[u8] = &[0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x07, 0x02];
     const TST_INFO: &[u8] = &[
         0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x09, 0x10, 0x01, 0x04,
     ];
-    let certificates = [0x05, 0x00].repeat(1_000_000);
     let signed_data = tlv(
         0x30,
         &[
             tlv(0x02, &[3]),
-            tlv(0x31, &[]),
+            tlv(0x31, digest_algorithms),
             tlv(0x30, &tlv(0x06, TST_INFO)),
-            tlv(0xA0, &certificates),
-            tlv(0x31, &[]),
+            tlv(0xA0, certificates),
+            tlv(0x31, signer_infos),
         ]
         .concat(),
     );
@@ -1306,14 +1309,30 @@ fn timestamp_token_with_a_million_certificates() {
     });
     let verifier = Verifier::new(store)
         .with_oci_policy(OciTrustPolicy::from_json(policy.to_string().as_bytes()).unwrap());
-    let case = "timestamp token of 1,000,000 certificates";
-    let input = envelope.clone();
+    (verifier, envelope)
+}
+
+/// Verifies `envelope` with `verifier` (see [`bounded`]) and reports it.
+fn verify_timestamped(case: &str, verifier: Verifier, envelope: &[u8]) -> (verify::Outcome, Usage) {
+    let input = envelope.to_vec();
     let (outcome, elapsed, usage) = bounded(case, move || {
         let reference = format!("{REPOSITORY}@{}", descriptor().digest);
         let at = Time::parse_rfc3339("2026-11-24T00:00:00Z").unwrap();
         verifier.verify(&Request::oci(&input, &reference, descriptor(), at))
     });
     report(case, envelope.len(), elapsed, usage);
+    (outcome, usage)
+}
+
+/// A timestamp token whose certificate set holds 1,000,000 elements (two bytes
+/// each, 2 MiB): refused for its certificate count having framed 33 of them, not
+/// a million, and decoded none.
+#[test]
+fn timestamp_token_with_a_million_certificates() {
+    let certificates = [0x05, 0x00].repeat(1_000_000);
+    let (verifier, envelope) = timestamped(&[], &certificates, &[]);
+    let case = "timestamp token of 1,000,000 certificates";
+    let (outcome, usage) = verify_timestamped(case, verifier, &envelope);
     let error = outcome.error.expect("rejected");
     assert_eq!(error.code, ErrorCode::LimitExceeded, "{}", error.message);
     assert!(
@@ -1326,4 +1345,72 @@ fn timestamp_token_with_a_million_certificates() {
         "{case}: peak heap {} bytes",
         usage.peak_bytes
     );
+}
+
+/// `n` distinct DER AlgorithmIdentifiers (OIDs 1.2.3.x), in descending order: the
+/// worst order for an insertion sort.
+fn descending_algorithms(n: usize) -> Vec<u8> {
+    (0..n)
+        .rev()
+        .flat_map(|k| {
+            let arcs = [
+                0x80 | (k >> 14 & 0x7F) as u8,
+                0x80 | (k >> 7 & 0x7F) as u8,
+                (k & 0x7F) as u8,
+            ];
+            tlv(0x30, &tlv(0x06, &[&[0x2A, 0x03][..], &arcs].concat()))
+        })
+        .collect()
+}
+
+/// SET OFs that `cms` and x509-cert decode are sorted by insertion, n²/2
+/// comparisons: a token with 100,000 digest algorithms in descending order (1.1
+/// MiB) took minutes. Refused for the SET's size before anything sorts it.
+#[test]
+fn timestamp_token_with_100000_digest_algorithms() {
+    let (verifier, envelope) = timestamped(&descending_algorithms(100_000), &[], &[]);
+    let case = "timestamp token of 100,000 digest algorithms";
+    let (outcome, _) = verify_timestamped(case, verifier, &envelope);
+    let error = outcome.error.expect("rejected");
+    assert_eq!(error.code, ErrorCode::LimitExceeded, "{}", error.message);
+    assert!(
+        error.message.contains("SET of more than 64"),
+        "{}",
+        error.message
+    );
+}
+
+/// The same in a signerInfo: 100,000 signed attributes (`SEQUENCE { OID, SET {} }`)
+/// in descending order.
+#[test]
+fn timestamp_token_with_100000_signed_attributes() {
+    // An AlgorithmIdentifier with an empty SET after its OID is an Attribute.
+    let attributes: Vec<u8> = descending_algorithms(100_000)
+        .chunks(9)
+        .flat_map(|algorithm| tlv(0x30, &[&algorithm[2..], &[0x31, 0x00][..]].concat()))
+        .collect();
+    let sha256 = tlv(
+        0x30,
+        &tlv(
+            0x06,
+            &[0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x01],
+        ),
+    );
+    let signer_info = tlv(
+        0x30,
+        &[
+            tlv(0x02, &[1]),
+            tlv(0x30, &[tlv(0x30, &[]), tlv(0x02, &[1])].concat()),
+            sha256.clone(),
+            tlv(0xA0, &attributes),
+            sha256,
+            tlv(0x04, &[0]),
+        ]
+        .concat(),
+    );
+    let (verifier, envelope) = timestamped(&[], &[], &signer_info);
+    let case = "timestamp token of 100,000 signed attributes";
+    let (outcome, _) = verify_timestamped(case, verifier, &envelope);
+    let error = outcome.error.expect("rejected");
+    assert_eq!(error.code, ErrorCode::LimitExceeded, "{}", error.message);
 }
