@@ -227,15 +227,14 @@ impl Signers {
     /// [`borrowed_signer`] takes it, by `cms` otherwise (refusing what `cms`
     /// refuses, as TSA malformed).
     fn read(set: &[u8]) -> Result<Self, Error> {
-        let tlv = set_tlv(set)?;
-        check_set_sizes(&tlv)?;
+        check_set_sizes(set)?;
         if let Some(signer) = borrowed_signer(set) {
             return Ok(Signers::Der {
                 set: set.to_vec(),
                 signer,
             });
         }
-        SignerInfos::from_der(&tlv)
+        decode_set::<SignerInfos>(set)
             .map(Signers::Cms)
             .map_err(|e| malformed(format!("SignedData: {e}")))
     }
@@ -638,23 +637,11 @@ pub(crate) fn parse_with(token: &[u8], cache: Option<&ChainCache>) -> Result<Tok
     finish(signers, encap.econtent_type, certificates, content)
 }
 
-/// The SET OF content `content` as a DER SET.
-fn set_tlv(content: &[u8]) -> Result<Vec<u8>, Error> {
-    let mut tlv = Vec::with_capacity(content.len() + 6);
-    Header::new(
-        Tag::Set,
-        Length::try_from(content.len()).map_err(malformed)?,
-    )
-    .and_then(|h| h.encode_to_vec(&mut tlv))
-    .map_err(malformed)?;
-    tlv.extend_from_slice(content);
-    Ok(tlv)
-}
-
 /// Refuses a SET OF `cms` would sort (by insertion: quadratic) holding more than
-/// [`x509::MAX_SET_ELEMENTS`] elements, at any depth of `set_tlv`.
-fn check_set_sizes(set_tlv: &[u8]) -> Result<(), Error> {
-    if x509::sets_within_limit(set_tlv) {
+/// [`x509::MAX_SET_ELEMENTS`] elements: the SET whose content is `content`, or
+/// any at any depth inside it.
+fn check_set_sizes(content: &[u8]) -> Result<(), Error> {
+    if x509::set_content_within_limit(content) {
         return Ok(());
     }
     Err(err(
@@ -666,18 +653,25 @@ fn check_set_sizes(set_tlv: &[u8]) -> Result<(), Error> {
     ))
 }
 
+/// Decodes the content octets of a SET as `T`, exactly as `T::from_der` decodes
+/// the whole SET.
+fn decode_set<'a, T: DecodeValue<'a>>(content: &'a [u8]) -> der::Result<T> {
+    let header = Header::new(Tag::Set, content.len())?;
+    let mut reader = SliceReader::new(content)?;
+    let value = T::decode_value(&mut reader, header)?;
+    reader.finish(value)
+}
+
 /// The SignedData's digestAlgorithms and crls, which the verifier does not use,
 /// checked as `cms` decodes them (it refuses what `cms` refuses), each SET OF in
 /// them bounded first.
 fn check_sorted_sets(signed: &SignedDataRef<'_>) -> Result<(), Error> {
-    let digest_algorithms = set_tlv(signed.digest_algorithms.0)?;
-    check_set_sizes(&digest_algorithms)?;
-    DigestAlgorithmIdentifiers::from_der(&digest_algorithms)
+    check_set_sizes(signed.digest_algorithms.0)?;
+    decode_set::<DigestAlgorithmIdentifiers>(signed.digest_algorithms.0)
         .map_err(|e| malformed(format!("SignedData: {e}")))?;
     if let Some(crls) = &signed.crls {
-        let crls = set_tlv(crls.0)?;
-        check_set_sizes(&crls)?;
-        RevocationInfoChoices::from_der(&crls)
+        check_set_sizes(crls.0)?;
+        decode_set::<RevocationInfoChoices>(crls.0)
             .map_err(|e| malformed(format!("SignedData: {e}")))?;
     }
     Ok(())

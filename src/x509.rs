@@ -666,29 +666,45 @@ pub(crate) const MAX_SET_ELEMENTS: usize = 64;
 /// sorts SET OFs. Linear in `der`'s length; where `der` is not well-formed DER the
 /// walk stops, leaving the decoder to refuse it.
 pub(crate) fn sets_within_limit(der: &[u8]) -> bool {
+    walk_sets(der, false)
+}
+
+/// [`sets_within_limit`] for the content octets of a SET OF, its own elements
+/// counted too.
+pub(crate) fn set_content_within_limit(content: &[u8]) -> bool {
+    walk_sets(content, true)
+}
+
+fn walk_sets(der: &[u8], counted: bool) -> bool {
     /// Deeper than any structure these decoders read; what lies deeper they can
     /// only hold as an undecoded ANY.
     const MAX_DEPTH: usize = 64;
-    // One frame per open constructed element: its remaining content, whether its
-    // elements are counted, and how many were seen.
-    let mut stack: Vec<(Elements<'_>, bool, usize)> = vec![(Elements::new(der), false, 0)];
-    while let Some((elements, counted, count)) = stack.last_mut() {
+    // One frame per open constructed element (on the stack, no allocation): its
+    // remaining content, whether its elements are counted, how many were seen.
+    let mut stack: [(&[u8], bool, usize); MAX_DEPTH] = [(&[], false, 0); MAX_DEPTH];
+    stack[0] = (der, counted, 0);
+    let mut depth = 1;
+    while depth > 0 {
+        let (rest, counted, count) = &mut stack[depth - 1];
+        let mut elements = Elements::new(rest);
         if elements.is_empty() {
-            stack.pop();
+            depth -= 1;
             continue;
         }
         let Ok(element) = elements.next() else {
             // Not DER: the decoder refuses it.
-            stack.pop();
+            depth -= 1;
             continue;
         };
+        *rest = elements.rest;
         *count += 1;
         if *counted && *count > MAX_SET_ELEMENTS {
             return false;
         }
-        if element.tag & 0x20 != 0 && stack.len() < MAX_DEPTH {
+        if element.tag & 0x20 != 0 && depth < MAX_DEPTH {
             let set = element.tag == SET || element.tag & 0xC0 == 0x80;
-            stack.push((Elements::new(element.content), set, 0));
+            stack[depth] = (element.content, set, 0);
+            depth += 1;
         }
     }
     true
