@@ -231,18 +231,15 @@ impl Cert {
             };
             let bounded = || {
                 // Names in these are SET OFs x509-cert sorts by insertion.
-                if crate::x509::sets_within_limit(value) {
-                    Ok(())
-                } else {
-                    Err(err(
+                crate::x509::check_sets(value).map_err(|too_many| {
+                    err(
                         ErrorCode::LimitExceeded,
                         format!(
-                            "{what}: its {} extension holds a SET of more than {} elements",
-                            oid_name(&ext.extn_id),
-                            crate::x509::MAX_SET_ELEMENTS
+                            "{what}: its {} extension {too_many}",
+                            oid_name(&ext.extn_id)
                         ),
-                    ))
-                }
+                    )
+                })
             };
             match ext.extn_id {
                 rfc5280::ID_CE_BASIC_CONSTRAINTS => {
@@ -432,7 +429,7 @@ struct Parts {
 }
 
 /// Where `part`, a slice of `whole`, lies in it.
-fn range_in(whole: &[u8], part: &[u8]) -> Option<Range<usize>> {
+pub(crate) fn range_in(whole: &[u8], part: &[u8]) -> Option<Range<usize>> {
     let start = (part.as_ptr() as usize).checked_sub(whole.as_ptr() as usize)?;
     (start.checked_add(part.len())? <= whole.len()).then_some(start..start + part.len())
 }

@@ -52,12 +52,9 @@ impl Crl {
         if der.len() > MAX_CRL_BYTES {
             return Err(format!("it is larger than {MAX_CRL_BYTES} bytes"));
         }
-        if !crate::x509::sets_within_limit(der) {
-            return Err(format!(
-                "it holds a SET of more than {} elements (its names' attributes are sorted when decoded)",
-                crate::x509::MAX_SET_ELEMENTS
-            ));
-        }
+        crate::x509::check_sets(der).map_err(|too_many| {
+            format!("it {too_many} (its names' attributes are sorted when decoded)")
+        })?;
         let list = CertificateList::from_der(der).map_err(|e| format!("not a DER CRL: {e}"))?;
         let tbs = original_tbs(der)
             .ok_or("cannot locate tbsCertList")?

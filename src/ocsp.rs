@@ -50,14 +50,9 @@ impl Response {
             return Err(format!("it is larger than {MAX_OCSP_BYTES} bytes"));
         }
         let bounded = |der: &[u8]| {
-            if crate::x509::sets_within_limit(der) {
-                Ok(())
-            } else {
-                Err(format!(
-                    "it holds a SET of more than {} elements (the attributes of a name are sorted when decoded)",
-                    crate::x509::MAX_SET_ELEMENTS
-                ))
-            }
+            crate::x509::check_sets(der).map_err(|too_many| {
+                format!("it {too_many} (the attributes of a name are sorted when decoded)")
+            })
         };
         bounded(der)?;
         let response =

@@ -25,7 +25,7 @@ use x509_cert::ext::Extensions;
 use x509_cert::serial_number::SerialNumber;
 use x509_cert::spki::{AlgorithmIdentifierOwned, AlgorithmIdentifierRef};
 
-use crate::cert::{hash_from_oid, oid_name, Cert};
+use crate::cert::{hash_from_oid, oid_name, range_in, Cert};
 use crate::chain_cache::{ChainCache, Known};
 use crate::crypto::{self, Hash};
 use crate::error::{err, Error, ErrorCode};
@@ -336,8 +336,23 @@ fn borrowed_signer(set: &[u8]) -> Option<Option<Box<SignerParts>>> {
 /// each attribute's values are in DER order with no two equal (what `cms`
 /// sorts, and refuses when equal); `None` otherwise.
 fn borrowed_attributes(content: &[u8]) -> Option<Vec<(ObjectIdentifier, Vec<AnyRef<'_>>)>> {
-    let mut reader = SliceReader::new(content).ok()?;
     let mut attrs = Vec::new();
+    each_in_der_order(content, |tlv| {
+        let attr = AttributeRef::from_der(tlv).ok()?;
+        attrs.push((attr.oid, values_of(attr.values.0)?));
+        Some(())
+    })?;
+    Some(attrs)
+}
+
+/// Calls `each` with every element (TLV) of a SET OF's content, when they are
+/// in DER order with no two equal (strictly increasing encodings); `None` when
+/// they are not, or when `each` returns `None`.
+fn each_in_der_order<'a>(
+    content: &'a [u8],
+    mut each: impl FnMut(&'a [u8]) -> Option<()>,
+) -> Option<()> {
+    let mut reader = SliceReader::new(content).ok()?;
     let mut previous: Option<&[u8]> = None;
     while !reader.is_finished() {
         let tlv = reader.tlv_bytes().ok()?;
@@ -345,34 +360,20 @@ fn borrowed_attributes(content: &[u8]) -> Option<Vec<(ObjectIdentifier, Vec<AnyR
             return None;
         }
         previous = Some(tlv);
-        let attr = AttributeRef::from_der(tlv).ok()?;
-        attrs.push((attr.oid, values_of(attr.values.0)?));
+        each(tlv)?;
     }
-    Some(attrs)
+    Some(())
 }
 
 /// The values of an attribute (its SET's content), when in DER order with no
 /// two equal.
 fn values_of(content: &[u8]) -> Option<Vec<AnyRef<'_>>> {
-    let mut reader = SliceReader::new(content).ok()?;
     let mut values = Vec::new();
-    let mut previous: Option<&[u8]> = None;
-    while !reader.is_finished() {
-        let tlv = reader.tlv_bytes().ok()?;
-        if previous.is_some_and(|p| p >= tlv) {
-            return None;
-        }
-        previous = Some(tlv);
+    each_in_der_order(content, |tlv| {
         values.push(AnyRef::from_der(tlv).ok()?);
-    }
+        Some(())
+    })?;
     Some(values)
-}
-
-/// Where `part` is in `outer`, when it is a part of it.
-fn range_in(outer: &[u8], part: &[u8]) -> Option<Range<usize>> {
-    let start = (part.as_ptr() as usize).checked_sub(outer.as_ptr() as usize)?;
-    let end = start.checked_add(part.len())?;
-    (end <= outer.len()).then_some(start..end)
 }
 
 /// The whole TLV of `value`, which was decoded from `outer` (so its content is
@@ -641,16 +642,12 @@ pub(crate) fn parse_with(token: &[u8], cache: Option<&ChainCache>) -> Result<Tok
 /// [`x509::MAX_SET_ELEMENTS`] elements: the SET whose content is `content`, or
 /// any at any depth inside it.
 fn check_set_sizes(content: &[u8]) -> Result<(), Error> {
-    if x509::set_content_within_limit(content) {
-        return Ok(());
-    }
-    Err(err(
-        ErrorCode::LimitExceeded,
-        format!(
-            "the timestamp token holds a SET of more than {} elements",
-            x509::MAX_SET_ELEMENTS
-        ),
-    ))
+    x509::check_set_content(content).map_err(|too_many| {
+        err(
+            ErrorCode::LimitExceeded,
+            format!("the timestamp token {too_many}"),
+        )
+    })
 }
 
 /// Decodes the content octets of a SET as `T`, exactly as `T::from_der` decodes

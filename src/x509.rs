@@ -660,19 +660,30 @@ impl<'a> Name<'a> {
 /// RDN, the signed attributes of a timestamp, a token's digest algorithms.
 pub(crate) const MAX_SET_ELEMENTS: usize = 64;
 
-/// Whether every universal SET and every context-specific constructed element in
+/// Checks that every universal SET and every context-specific constructed element in
 /// the DER `der`, at any depth (not inside primitive elements), holds at most
 /// [`MAX_SET_ELEMENTS`] elements. Checked before `der` is handed to a decoder that
 /// sorts SET OFs. Linear in `der`'s length; where `der` is not well-formed DER the
 /// walk stops, leaving the decoder to refuse it.
-pub(crate) fn sets_within_limit(der: &[u8]) -> bool {
+///
+/// `Err` says why, in words to follow a subject ("it holds a SET of more than 64
+/// elements").
+pub(crate) fn check_sets(der: &[u8]) -> Result<(), String> {
     walk_sets(der, false)
+        .then_some(())
+        .ok_or_else(too_many_in_a_set)
 }
 
-/// [`sets_within_limit`] for the content octets of a SET OF, its own elements
-/// counted too.
-pub(crate) fn set_content_within_limit(content: &[u8]) -> bool {
+/// [`check_sets`] for the content octets of a SET OF, its own elements counted
+/// too.
+pub(crate) fn check_set_content(content: &[u8]) -> Result<(), String> {
     walk_sets(content, true)
+        .then_some(())
+        .ok_or_else(too_many_in_a_set)
+}
+
+fn too_many_in_a_set() -> String {
+    format!("holds a SET of more than {MAX_SET_ELEMENTS} elements")
 }
 
 fn walk_sets(der: &[u8], counted: bool) -> bool {
@@ -982,6 +993,10 @@ mod tests {
         out
     }
 
+    fn within(der: &[u8]) -> bool {
+        check_sets(der).is_ok()
+    }
+
     /// `n` NULLs in a SET, the SET in a SEQUENCE.
     fn set_of_nulls(n: usize) -> Vec<u8> {
         der(0x30, &der(0x31, &[0x05, 0x00].repeat(n)))
@@ -989,25 +1004,22 @@ mod tests {
 
     #[test]
     fn sets_are_bounded_at_any_depth_but_not_inside_primitives() {
-        assert!(sets_within_limit(&set_of_nulls(MAX_SET_ELEMENTS)));
-        assert!(!sets_within_limit(&set_of_nulls(MAX_SET_ELEMENTS + 1)));
+        assert!(within(&set_of_nulls(MAX_SET_ELEMENTS)));
+        assert!(!within(&set_of_nulls(MAX_SET_ELEMENTS + 1)));
         // Context-specific constructed elements count (IMPLICIT SET OF).
         let implicit = der(0xA1, &[0x05, 0x00].repeat(MAX_SET_ELEMENTS + 1));
-        assert!(!sets_within_limit(&der(0x30, &implicit)));
+        assert!(!within(&der(0x30, &implicit)));
         // A SEQUENCE OF is not sorted: not counted.
-        assert!(sets_within_limit(&der(0x30, &[0x05, 0x00].repeat(10_000))));
+        assert!(within(&der(0x30, &[0x05, 0x00].repeat(10_000))));
         // Deep inside: a SET in an OCTET STRING is not walked (decoders read an
         // OCTET STRING's content only when they decode it, and check it then).
         let deep = (0..40).fold(set_of_nulls(MAX_SET_ELEMENTS + 1), |inner, _| {
             der(0x30, &inner)
         });
-        assert!(!sets_within_limit(&deep));
-        assert!(sets_within_limit(&der(
-            0x04,
-            &set_of_nulls(MAX_SET_ELEMENTS + 1)
-        )));
+        assert!(!within(&deep));
+        assert!(within(&der(0x04, &set_of_nulls(MAX_SET_ELEMENTS + 1))));
         // Not DER: left to the decoder.
-        assert!(sets_within_limit(&[0x31, 0x85, 0, 0, 0, 0, 1]));
+        assert!(within(&[0x31, 0x85, 0, 0, 0, 0, 1]));
     }
 
     /// The CRL and OCSP readers, which hand their input to x509-cert and
