@@ -7,6 +7,7 @@ use der::asn1::{Any, UintRef};
 use der::{Decode, Reader, SliceReader};
 use std::borrow::Cow;
 use std::ops::Range;
+use std::sync::OnceLock;
 use x509_cert::ext::pkix::name::{DistributionPointName, GeneralName};
 use x509_cert::ext::pkix::{
     AuthorityInfoAccessSyntax, BasicConstraints, CrlDistributionPoints, ExtendedKeyUsage, KeyUsage,
@@ -62,7 +63,9 @@ pub(crate) struct Cert {
     pub ext_key_usage: Option<Ext<Vec<ObjectIdentifier>>>,
     pub ocsp_urls: Vec<String>,
     pub crl_urls: Vec<String>,
-    pub sha256: [u8; 32],
+    /// SHA-256 of `der`, computed when first needed (a certificate read only to
+    /// be verified is never hashed).
+    sha256: OnceLock<[u8; 32]>,
     /// Every extension, in certificate order.
     pub extensions: Vec<ExtInfo>,
 }
@@ -290,7 +293,6 @@ impl Cert {
                 _ => {}
             }
         }
-        let sha256 = crypto::sha256(der);
         let sig_alg = AlgorithmIdentifierOwned {
             oid: parsed.signature_algorithm.oid,
             parameters: parsed.signature_algorithm.parameters.map(Any::from),
@@ -309,7 +311,7 @@ impl Cert {
             ext_key_usage,
             ocsp_urls,
             crl_urls,
-            sha256,
+            sha256: OnceLock::new(),
             extensions,
         })
     }
@@ -376,9 +378,20 @@ impl Cert {
         crate::signed_data::scheme(&self.sig_alg, None, issuer_key)
     }
 
+    /// SHA-256 of the DER.
+    pub(crate) fn sha256(&self) -> &[u8; 32] {
+        self.sha256.get_or_init(|| crypto::sha256(&self.der))
+    }
+
+    /// Whether [`Cert::sha256`] was computed.
+    #[cfg(test)]
+    pub(crate) fn hashed(&self) -> bool {
+        self.sha256.get().is_some()
+    }
+
     /// Lower-case hex SHA-256 of the DER.
     pub(crate) fn fingerprint(&self) -> String {
-        crypto::hex(&self.sha256)
+        crypto::hex(self.sha256())
     }
 }
 

@@ -99,32 +99,61 @@ fn text_holds(text: &[u8], entries: &[&str]) -> bool {
 }
 
 /// A parsed `x5c` chain: the certificates, leaf first, their facts for the
-/// outcome (computed once, since rendering names is a visible part of a verify)
-/// and the signing key, parsed for its scheme at the first signature check.
+/// outcome (rendered when first read, once, since rendering names is a visible
+/// part of a verify), the leaf's subject for identity checks, and the signing
+/// key, parsed for its scheme at the first signature check.
 #[derive(Debug)]
 pub(crate) struct ParsedChain {
     pub certs: Vec<Cert>,
-    pub facts: Vec<CertificateFacts>,
+    facts: OnceLock<Vec<CertificateFacts>>,
+    leaf_subject: OnceLock<String>,
     leaf_key: OnceLock<Option<PreparedKey>>,
     leaf_dn: OnceLock<Result<Dn, String>>,
 }
 
 impl ParsedChain {
     pub fn new(certs: Vec<Cert>) -> Self {
-        let facts = CertificateFacts::of_chain(&certs);
         Self {
             certs,
-            facts,
+            facts: OnceLock::new(),
+            leaf_subject: OnceLock::new(),
             leaf_key: OnceLock::new(),
             leaf_dn: OnceLock::new(),
         }
     }
 
-    /// The leaf's subject as rendered by Go, and parsed for matching against
-    /// `x509.subject` identities (once per chain).
-    pub fn leaf_subject(&self) -> (&str, &Result<Dn, String>) {
-        let rendered = self.facts.first().map_or("", |f| f.issued_to.as_str());
-        (rendered, self.leaf_dn.get_or_init(|| parse_dn(rendered)))
+    /// Each certificate's facts, leaf first.
+    pub fn facts(&self) -> &[CertificateFacts] {
+        self.facts.get_or_init(|| {
+            CertificateFacts::of_chain(&self.certs, self.leaf_subject.get().cloned())
+        })
+    }
+
+    /// Whether [`ParsedChain::facts`] were rendered.
+    #[cfg(test)]
+    pub fn facts_rendered(&self) -> bool {
+        self.facts.get().is_some()
+    }
+
+    /// The leaf's subject as rendered by Go.
+    pub fn leaf_subject(&self) -> &str {
+        self.leaf_subject.get_or_init(|| match self.facts.get() {
+            Some(facts) => facts
+                .first()
+                .map(|f| f.issued_to.clone())
+                .unwrap_or_default(),
+            None => self
+                .certs
+                .first()
+                .map(Cert::subject_text)
+                .unwrap_or_default(),
+        })
+    }
+
+    /// The leaf's subject parsed for matching against `x509.subject` identities
+    /// (once per chain).
+    pub fn leaf_dn(&self) -> &Result<Dn, String> {
+        self.leaf_dn.get_or_init(|| parse_dn(self.leaf_subject()))
     }
 
     /// Whether `signature` over `message` verifies with the leaf's key under
@@ -292,7 +321,7 @@ impl<'a> Known<'a> {
     /// [`Known::verify_signed_by`], answered from the cache when this exact link
     /// verified before; only links that verify are remembered.
     pub fn link(&self, cert: &Cert, issuer: &Cert) -> Result<bool, String> {
-        self.signed(Some(&cert.sha256), issuer, || {
+        self.signed(Some(cert.sha256()), issuer, || {
             self.verify_signed_by(cert, issuer)
         })
     }
@@ -337,7 +366,7 @@ impl<'a> Known<'a> {
         };
         let mut key = [0; 64];
         key[..32].copy_from_slice(object);
-        key[32..].copy_from_slice(&signer.sha256);
+        key[32..].copy_from_slice(signer.sha256());
         let hash = sha256_hash(object);
         if self
             .cache
@@ -510,7 +539,9 @@ mod tests {
         assert_eq!(cache.len(), 2);
     }
 
-    /// Chain facts render each name once but read as if each were rendered.
+    /// Chain facts render each name once but read as if each were rendered,
+    /// whether the leaf's subject was asked for before them, after them or not
+    /// at all; nothing is rendered or hashed before it is asked for.
     #[test]
     fn chain_facts_render_every_name() {
         use base64ct::Encoding as _;
@@ -527,10 +558,27 @@ mod tests {
                     Cert::parse(&der, "x5c").unwrap()
                 })
                 .collect();
-            let chain = ParsedChain::new(certs);
-            for (cert, facts) in chain.certs.iter().zip(&chain.facts) {
-                assert_eq!(facts.issued_to, cert.subject_text());
-                assert_eq!(facts.issued_by, cert.issuer_text());
+            let eager = CertificateFacts::of_chain(&certs.clone(), None);
+            let leaf = certs[0].subject_text();
+            for subject_first in [false, true] {
+                let chain = ParsedChain::new(certs.clone());
+                assert!(chain.facts.get().is_none() && chain.leaf_subject.get().is_none());
+                assert!(!chain.certs.iter().any(Cert::hashed));
+                if subject_first {
+                    assert_eq!(chain.leaf_subject(), leaf);
+                    assert!(chain.facts.get().is_none());
+                }
+                assert_eq!(chain.facts(), eager, "{name}");
+                assert_eq!(chain.leaf_subject(), leaf);
+                assert_eq!(chain.leaf_dn(), &crate::identity::parse_dn(&leaf));
+                for (cert, facts) in chain.certs.iter().zip(chain.facts()) {
+                    assert_eq!(facts.issued_to, cert.subject_text());
+                    assert_eq!(facts.issued_by, cert.issuer_text());
+                    assert_eq!(
+                        facts.sha256_fingerprint,
+                        crypto::hex(&crypto::sha256(&cert.der))
+                    );
+                }
             }
         }
     }

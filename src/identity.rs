@@ -126,6 +126,11 @@ impl TrustedSubjects {
         }
     }
 
+    /// Whether the identities hold `"*"`, which trusts any subject.
+    pub(crate) fn accepts_any(&self) -> bool {
+        self.wildcard
+    }
+
     /// The check of [`check_trusted_identity`].
     pub(crate) fn check(&self, rendered: &str, leaf: &Result<Dn, String>) -> Result<(), Error> {
         if self.wildcard {

@@ -3,15 +3,20 @@
 //! layers.
 
 use std::collections::BTreeMap;
+use std::fmt;
+use std::ops::Deref;
+use std::sync::{Arc, OnceLock};
 
-use serde::Serialize;
+use serde::{Serialize, Serializer};
 use serde_json::Value;
 
 use crate::aws::AwsSignature;
 use crate::cert::Cert;
+use crate::chain_cache::ParsedChain;
 use crate::error::{Error, ErrorCode};
 use crate::payload::Descriptor;
 use crate::policy::{Action, LevelName};
+use crate::timestamp::TokenCertificates;
 
 /// Version of the outcome JSON schema.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -145,9 +150,17 @@ impl CertificateFacts {
     /// The facts of a chain (leaf first), rendering each name once: an issuer that
     /// is the next certificate's subject, or a self-issued certificate's own
     /// subject, reads the same.
-    pub(crate) fn of_chain<'a>(certs: impl IntoIterator<Item = &'a Cert>) -> Vec<Self> {
+    /// `first_subject` is the first certificate's subject when already rendered.
+    pub(crate) fn of_chain<'a>(
+        certs: impl IntoIterator<Item = &'a Cert>,
+        first_subject: Option<String>,
+    ) -> Vec<Self> {
         let certs: Vec<&Cert> = certs.into_iter().collect();
-        let subjects: Vec<String> = certs.iter().map(|c| c.subject_text()).collect();
+        let mut first_subject = first_subject;
+        let subjects: Vec<String> = certs
+            .iter()
+            .map(|c| first_subject.take().unwrap_or_else(|| c.subject_text()))
+            .collect();
         certs
             .iter()
             .enumerate()
@@ -173,6 +186,118 @@ impl CertificateFacts {
                 }
             })
             .collect()
+    }
+}
+
+/// The certificates of a chain as `notation inspect` shows them, in chain order.
+///
+/// Reads as a slice of [`CertificateFacts`] (`list.len()`, `list[0]`,
+/// `list.iter()`, …) and serializes as a JSON array. A verification that nobody
+/// inspects should not pay for rendering names, times and fingerprints, so the
+/// facts of a verified chain are rendered when the list is first read, once (a
+/// chain the verifier caches renders them once for all its outcomes), and
+/// clones share them.
+#[derive(Clone, Default)]
+pub struct CertificateList(Arc<Pending>);
+
+/// Where a [`CertificateList`]'s facts come from.
+#[derive(Default)]
+enum Pending {
+    /// No certificates.
+    #[default]
+    Empty,
+    /// Facts given whole.
+    Ready(Vec<CertificateFacts>),
+    /// A parsed `x5c` chain, which renders its facts once.
+    Chain(Arc<ParsedChain>),
+    /// A timestamp token's certificates, in this order (indexes into them).
+    Token {
+        certificates: Arc<TokenCertificates>,
+        order: Vec<usize>,
+        facts: OnceLock<Vec<CertificateFacts>>,
+    },
+}
+
+impl CertificateList {
+    /// The facts of an `x5c` chain, rendered when first read.
+    pub(crate) fn of_chain(chain: Arc<ParsedChain>) -> Self {
+        Self(Arc::new(Pending::Chain(chain)))
+    }
+
+    /// The facts of a token's certificates in `order`, rendered when first read.
+    pub(crate) fn of_token(certificates: Arc<TokenCertificates>, order: Vec<usize>) -> Self {
+        Self(Arc::new(Pending::Token {
+            certificates,
+            order,
+            facts: OnceLock::new(),
+        }))
+    }
+}
+
+impl CertificateList {
+    /// Whether the facts were rendered (read at least once, or given whole).
+    #[cfg(test)]
+    pub(crate) fn is_rendered(&self) -> bool {
+        match &*self.0 {
+            Pending::Empty | Pending::Ready(_) => true,
+            Pending::Chain(chain) => chain.facts_rendered(),
+            Pending::Token { facts, .. } => facts.get().is_some(),
+        }
+    }
+}
+
+impl From<Vec<CertificateFacts>> for CertificateList {
+    fn from(facts: Vec<CertificateFacts>) -> Self {
+        Self(Arc::new(Pending::Ready(facts)))
+    }
+}
+
+impl Deref for CertificateList {
+    type Target = [CertificateFacts];
+
+    fn deref(&self) -> &[CertificateFacts] {
+        match &*self.0 {
+            Pending::Empty => &[],
+            Pending::Ready(facts) => facts,
+            Pending::Chain(chain) => chain.facts(),
+            Pending::Token {
+                certificates,
+                order,
+                facts,
+            } => facts.get_or_init(|| {
+                let all = certificates.facts();
+                order.iter().filter_map(|&i| all.get(i).cloned()).collect()
+            }),
+        }
+    }
+}
+
+impl<'a> IntoIterator for &'a CertificateList {
+    type Item = &'a CertificateFacts;
+    type IntoIter = std::slice::Iter<'a, CertificateFacts>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.iter()
+    }
+}
+
+impl fmt::Debug for CertificateList {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
+    }
+}
+
+impl PartialEq for CertificateList {
+    fn eq(&self, other: &Self) -> bool {
+        **self == **other
+    }
+}
+
+impl Eq for CertificateList {}
+
+impl Serialize for CertificateList {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.iter())
     }
 }
 
@@ -213,7 +338,7 @@ pub struct SignatureFacts {
     /// Whether the envelope carries an RFC 3161 timestamp countersignature.
     pub has_timestamp: bool,
     /// The x5c chain, leaf first.
-    pub certificates: Vec<CertificateFacts>,
+    pub certificates: CertificateList,
     /// The signed target descriptor (annotations are the user-defined attributes).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub signed_artifact: Option<Descriptor>,
@@ -239,7 +364,7 @@ pub struct TimestampFacts {
     /// The certificates the token carries, signing certificate first: the
     /// timestamp authority's chain, with the OCSP and CRL URLs a host fetches
     /// revocation evidence from.
-    pub certificates: Vec<CertificateFacts>,
+    pub certificates: CertificateList,
 }
 
 /// The outcome of [`crate::Verifier::verify`].

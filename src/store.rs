@@ -64,7 +64,9 @@ impl TrustStore {
         ] {
             let entry = builtin_root(name, pem);
             if let Entry::Loaded(certs) = &entry {
-                store.verified_roots.extend(certs.iter().map(|c| c.sha256));
+                store
+                    .verified_roots
+                    .extend(certs.iter().map(|c| *c.sha256()));
                 store.add_keys(certs);
             }
             if let Ok(store_ref) = StoreRef::parse(name) {
@@ -190,7 +192,7 @@ impl TrustStore {
                 }
             }
             if self_signed {
-                self.verified_roots.insert(cert.sha256);
+                self.verified_roots.insert(*cert.sha256());
             }
             out.push(Arc::new(cert));
         }
@@ -214,12 +216,12 @@ impl TrustStore {
 
     /// Whether `cert` is a store certificate whose self-signature was verified at load.
     pub(crate) fn is_verified_root(&self, cert: &Cert) -> bool {
-        self.verified_roots.contains(&cert.sha256)
+        self.verified_roots.contains(cert.sha256())
     }
 
     fn add_keys(&mut self, certs: &[Arc<Cert>]) {
         for cert in certs {
-            self.keys.entry(cert.sha256).or_default();
+            self.keys.entry(*cert.sha256()).or_default();
         }
     }
 
@@ -232,7 +234,7 @@ impl TrustStore {
         message: &[u8],
         signature: &[u8],
     ) -> Option<bool> {
-        let slots = self.keys.get(&signer.sha256)?;
+        let slots = self.keys.get(signer.sha256())?;
         Some(slots.verify(scheme, signer.key_bits(), message, signature))
     }
 }
@@ -324,7 +326,7 @@ mod tests {
             );
             assert!(!raw(b"other"));
         }
-        let slots = format!("{:?}", store.keys[&root.sha256]);
+        let slots = format!("{:?}", store.keys[root.sha256()]);
         assert!(slots.contains("prepared: 1"), "{slots}");
         let empty = TrustStore::empty();
         assert_eq!(

@@ -29,7 +29,7 @@ use crate::cert::{hash_from_oid, oid_name, range_in, Cert};
 use crate::chain_cache::{ChainCache, Known};
 use crate::crypto::{self, Hash};
 use crate::error::{err, Error, ErrorCode};
-use crate::outcome::{CertificateFacts, TimestampFacts};
+use crate::outcome::{CertificateFacts, CertificateList, TimestampFacts};
 use crate::signed_data;
 use crate::time::Time;
 use crate::tsa_chain;
@@ -559,11 +559,11 @@ pub(crate) struct TokenCertificates {
 }
 
 impl TokenCertificates {
-    fn facts(&self) -> &[CertificateFacts] {
+    pub(crate) fn facts(&self) -> &[CertificateFacts] {
         self.facts.get_or_init(|| {
             self.certs
                 .iter()
-                .flat_map(|c| CertificateFacts::of_chain([c]))
+                .flat_map(|c| CertificateFacts::of_chain([c], None))
                 .collect()
         })
     }
@@ -1055,13 +1055,12 @@ pub(crate) fn facts(parsed: &Token) -> Result<TimestampFacts, Error> {
             ordered.push(i);
         }
     }
-    let facts = parsed.certificates.facts();
     let time = |t| to_time(t).map(Time::to_rfc3339).ok_or_else(out_of_range);
     Ok(TimestampFacts {
         gen_time: time(parsed.gen_time)?,
         lower: time(parsed.lower)?,
         upper: time(parsed.upper)?,
-        certificates: ordered.into_iter().map(|i| facts[i].clone()).collect(),
+        certificates: CertificateList::of_token(Arc::clone(&parsed.certificates), ordered),
     })
 }
 
@@ -1398,7 +1397,7 @@ fn signing_certificate<'a>(token: &'a Token, signer_info: &Signer<'_>) -> Result
     };
     // The certificate's SHA-256 was taken when it was parsed.
     let matches = match hash {
-        Hash::Sha256 => candidate.sha256[..] == *first.cert_hash,
+        Hash::Sha256 => candidate.sha256()[..] == *first.cert_hash,
         _ => crypto::digest(hash, &candidate.der) == *first.cert_hash,
     };
     if !matches {

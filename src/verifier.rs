@@ -15,7 +15,8 @@ use crate::header::{self, ProtectedHeader, SigningScheme};
 use crate::identity::{self, TrustedSubjects};
 use crate::limits::Limits;
 use crate::outcome::{
-    Check, CheckResult, Failure, Outcome, SignatureFacts, Status, Verdict, SCHEMA_VERSION,
+    CertificateList, Check, CheckResult, Failure, Outcome, SignatureFacts, Status, Verdict,
+    SCHEMA_VERSION,
 };
 use crate::payload::{self, Descriptor};
 use crate::policy::{
@@ -477,13 +478,15 @@ impl Verifier {
         match &integral.aws {
             Some(aws_facts) => aws::check_identity(&statement.trusted_identities, aws_facts),
             None => {
-                let (rendered, leaf) = integral.chain.leaf_subject();
+                let chain = &integral.chain;
                 match self.subjects(statement) {
-                    Some(subjects) => subjects.check(rendered, leaf),
+                    // Nothing to render or parse.
+                    Some(subjects) if subjects.accepts_any() => Ok(()),
+                    Some(subjects) => subjects.check(chain.leaf_subject(), chain.leaf_dn()),
                     None => identity::check_trusted_identity(
                         &statement.trusted_identities,
-                        rendered,
-                        leaf,
+                        chain.leaf_subject(),
+                        chain.leaf_dn(),
                     ),
                 }
             }
@@ -714,7 +717,7 @@ fn subjects_of(statements: &[Statement]) -> Arc<[TrustedSubjects]> {
 fn facts(
     envelope: &Envelope,
     header: &ProtectedHeader,
-    chain: &ParsedChain,
+    chain: &Arc<ParsedChain>,
     token: Option<&Result<timestamp::Token, Error>>,
     target: Option<Descriptor>,
 ) -> SignatureFacts {
@@ -742,7 +745,7 @@ fn facts(
             .collect(),
         signing_agent: envelope.signing_agent.clone(),
         has_timestamp: envelope.timestamp.is_some(),
-        certificates: chain.facts.clone(),
+        certificates: CertificateList::of_chain(Arc::clone(chain)),
         signed_artifact: target,
         aws: None,
         timestamp: token
@@ -987,11 +990,9 @@ mod tests {
         );
     }
 
-    /// A timestamped signature: the envelope and its one link, the token's
-    /// signature, the TSA link and the CRL's signature — the TSA link once, and
-    /// neither root's self-signature (both verified when the store was built).
-    #[test]
-    fn timestamped_crypto_work_is_the_floor() {
+    /// The timestamped fixture: a verifier with a chain cache of 4 that trusts
+    /// it, the envelope, its reference and descriptor, and a good CRL for the TSA.
+    fn timestamped() -> (Verifier, Vec<u8>, String, Descriptor, Vec<u8>) {
         let mut store = TrustStore::new();
         store
             .add("ca:signer", &fixture("timestamp/certs/signer-root.pem"))
@@ -1006,23 +1007,38 @@ mod tests {
         )
         .unwrap();
         let envelope = fixture("timestamp/envelopes/valid.jws");
-        let facts = inspect(&envelope).unwrap();
-        let descriptor = facts.signed_artifact.unwrap();
+        let descriptor = inspect(&envelope).unwrap().signed_artifact.unwrap();
         let reference = format!("registry.example/ts@{}", descriptor.digest);
-        let with_crl = |crl: Vec<u8>| {
-            Request::oci(
-                &envelope,
-                &reference,
-                descriptor.clone(),
-                Time::parse_rfc3339("2026-11-24T00:00:00Z").unwrap(),
-            )
-            .revocation(RevocationEvidence::none().with_crl(crl))
-        };
-        let good = fixture("timestamp/crl/tsa-good.crl");
-        let request = with_crl(good.clone());
         let verifier = Verifier::new(store)
             .with_oci_policy(policy)
             .with_chain_cache(4);
+        let crl = fixture("timestamp/crl/tsa-good.crl");
+        (verifier, envelope, reference, descriptor, crl)
+    }
+
+    fn timestamped_request<'a>(
+        envelope: &'a [u8],
+        reference: &'a str,
+        descriptor: &Descriptor,
+        crl: Vec<u8>,
+    ) -> Request<'a> {
+        Request::oci(
+            envelope,
+            reference,
+            descriptor.clone(),
+            Time::parse_rfc3339("2026-11-24T00:00:00Z").unwrap(),
+        )
+        .revocation(RevocationEvidence::none().with_crl(crl))
+    }
+
+    /// A timestamped signature: the envelope and its one link, the token's
+    /// signature, the TSA link and the CRL's signature — the TSA link once, and
+    /// neither root's self-signature (both verified when the store was built).
+    #[test]
+    fn timestamped_crypto_work_is_the_floor() {
+        let (verifier, envelope, reference, descriptor, good) = timestamped();
+        let with_crl = |crl| timestamped_request(&envelope, &reference, &descriptor, crl);
+        let request = with_crl(good.clone());
 
         let before = crate::crypto::verifications();
         let outcome = verifier.verify(&request);
@@ -1057,5 +1073,57 @@ mod tests {
         assert_eq!(work(&with_crl(forged.clone())), (false, 3));
         assert_eq!(work(&with_crl(forged)), (false, 3));
         assert_eq!(work(&with_crl(good)), (true, 2));
+    }
+
+    /// An outcome's certificate facts are rendered when first read, as an eager
+    /// rendering would have them; the outcomes of a cached chain share them.
+    #[test]
+    fn outcome_facts_are_rendered_when_read_and_shared_by_a_cached_chain() {
+        let (verifier, envelope, reference, descriptor, crl) = timestamped();
+        let request = timestamped_request(&envelope, &reference, &descriptor, crl);
+        let eager = |der: &[u8]| -> Vec<crate::outcome::CertificateFacts> {
+            let certs = crate::envelope::parse(der, &Limits::default(), None)
+                .unwrap()
+                .1;
+            let crate::envelope::X5c::Der { certificates, .. } = certs else {
+                unreachable!("parsed without a cache")
+            };
+            let certs: Vec<Cert> = certificates
+                .iter()
+                .map(|d| Cert::parse(d, "x5c").unwrap())
+                .collect();
+            crate::outcome::CertificateFacts::of_chain(&certs, None)
+        };
+
+        let first = verifier.verify(&request);
+        let second = verifier.verify(&request);
+        assert!(first.is_verified() && second.is_verified());
+        let facts = |o: &Outcome| o.signature.clone().unwrap();
+        let (a, b) = (facts(&first), facts(&second));
+        let (a_ts, b_ts) = (a.timestamp.clone().unwrap(), b.timestamp.clone().unwrap());
+        for list in [
+            &a.certificates,
+            &b.certificates,
+            &a_ts.certificates,
+            &b_ts.certificates,
+        ] {
+            assert!(!list.is_rendered());
+        }
+        assert_eq!(*a.certificates, eager(&envelope)[..]);
+        assert!(a.certificates.is_rendered() && b.certificates.is_rendered());
+        assert!(std::ptr::eq(
+            a.certificates.as_ptr(),
+            b.certificates.as_ptr()
+        ));
+        // The token carries the TSA's own certificate only.
+        assert_eq!(a_ts.certificates.len(), 1);
+        assert!(a_ts.certificates[0].issued_to.contains("TSA"));
+        assert_ne!(
+            a_ts.certificates[0].issued_to,
+            a_ts.certificates[0].issued_by
+        );
+        assert_eq!(a_ts.certificates, b_ts.certificates);
+        // The JSON is the same as before the list was read.
+        assert_eq!(first.to_json(), verifier.verify(&request).to_json());
     }
 }
