@@ -6,6 +6,7 @@ use const_oid::ObjectIdentifier;
 use der::asn1::{Any, UintRef};
 use der::{Decode, Reader, SliceReader};
 use std::borrow::Cow;
+use std::fmt::Display;
 use std::ops::Range;
 use std::sync::OnceLock;
 use x509_cert::ext::pkix::name::{DistributionPointName, GeneralName};
@@ -132,16 +133,17 @@ pub(crate) fn oid_name(oid: &ObjectIdentifier) -> String {
 impl Cert {
     /// Parses one DER certificate; trailing bytes are an error. `what` names the
     /// certificate in messages ("certificate 2 of x5c").
-    pub(crate) fn parse(der: &[u8], what: &str) -> Result<Self, Error> {
-        Self::parse_cow(Cow::Borrowed(der), what)
+    pub(crate) fn parse(der: &[u8], what: impl Display) -> Result<Self, Error> {
+        Self::parse_cow(Cow::Borrowed(der), &what)
     }
 
     /// [`Cert::parse`], keeping `der` rather than a copy of it.
-    pub(crate) fn parse_owned(der: Vec<u8>, what: &str) -> Result<Self, Error> {
-        Self::parse_cow(Cow::Owned(der), what)
+    pub(crate) fn parse_owned(der: Vec<u8>, what: impl Display) -> Result<Self, Error> {
+        Self::parse_cow(Cow::Owned(der), &what)
     }
 
-    fn parse_cow(bytes: Cow<'_, [u8]>, what: &str) -> Result<Self, Error> {
+    /// `what` is only formatted for an error.
+    fn parse_cow(bytes: Cow<'_, [u8]>, what: &dyn Display) -> Result<Self, Error> {
         let der: &[u8] = &bytes;
         let bad = |detail: String| {
             err(

@@ -193,7 +193,7 @@ pub(crate) fn leaf_profile(cert: &Cert) -> Result<(), Error> {
 /// The CA rules of the code-signing profile (§4.3) for the certificate at chain
 /// index `index` (the leaf is 0).
 fn ca_profile(cert: &Cert, index: usize) -> Result<(), Error> {
-    let what = format!("CA certificate {} of the chain", index + 1);
+    let what = format_args!("CA certificate {} of the chain", index + 1);
     let Some(bc) = cert.basic_constraints.as_ref().filter(|bc| bc.value.ca) else {
         return Err(err(
             ErrorCode::CaNotCa,

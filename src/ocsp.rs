@@ -80,7 +80,7 @@ impl Response {
         for (i, cert) in basic.certs.iter().flatten().enumerate() {
             let der = der::Encode::to_der(cert).map_err(|e| e.to_string())?;
             responders.push(
-                Cert::parse(&der, &format!("OCSP responder certificate {}", i + 1))
+                Cert::parse(&der, format_args!("OCSP responder certificate {}", i + 1))
                     .map_err(|e| e.message().to_owned())?,
             );
         }

@@ -10,6 +10,7 @@
 //! has an unknown status, which fails the revocation check (enforced or logged per
 //! the policy); the message names the URLs to fetch.
 
+use std::borrow::Borrow;
 use std::sync::Arc;
 
 use crate::aws::RevocationAnswer;
@@ -158,8 +159,8 @@ impl Parsed {
 /// Decides the revocation status of `chain` (leaf first, root last) at `now` from
 /// `evidence` (spec §10.2). `signing_time` is the Signing Authority's authentic
 /// signing time, compared with invalidity dates; `None` for `notary.x509`.
-pub(crate) fn check_chain(
-    chain: &[Cert],
+pub(crate) fn check_chain<C: Borrow<Cert>>(
+    chain: &[C],
     evidence: &RevocationEvidence,
     now: Time,
     signing_time: Option<Time>,
@@ -169,7 +170,8 @@ pub(crate) fn check_chain(
     let revocable = chain.len().saturating_sub(1);
     if !chain[..revocable]
         .iter()
-        .any(|c| !c.ocsp_urls.is_empty() || !c.crl_urls.is_empty())
+        .map(Borrow::borrow)
+        .any(|c: &Cert| !c.ocsp_urls.is_empty() || !c.crl_urls.is_empty())
     {
         return ChainStatus::Good;
     }
@@ -179,7 +181,7 @@ pub(crate) fn check_chain(
     };
     let mut unknown = None;
     for i in 0..revocable {
-        let (cert, issuer) = (&chain[i], &chain[i + 1]);
+        let (cert, issuer): (&Cert, &Cert) = (chain[i].borrow(), chain[i + 1].borrow());
         let crl_status = || crl::status(cert, issuer, &parsed.crls, now, signing_time, known);
         let status = if !cert.ocsp_urls.is_empty() {
             match ocsp::status(cert, issuer, &parsed.ocsp, now, signing_time, known) {

@@ -167,8 +167,11 @@ impl TrustStore {
                     format!("trust store {store}: certificate {} is too large", i + 1),
                 ));
             }
-            let cert = Cert::parse(der, &format!("trust store {store} certificate {}", i + 1))
-                .map_err(|e| err(ErrorCode::StoreFileInvalid, e.message().to_owned()))?;
+            let cert = Cert::parse(
+                der,
+                format_args!("trust store {store} certificate {}", i + 1),
+            )
+            .map_err(|e| err(ErrorCode::StoreFileInvalid, e.message().to_owned()))?;
             let self_signed = Known::nothing().verify_signed_by(&cert, &cert) == Ok(true);
             match store.store_type {
                 StoreType::Ca | StoreType::SigningAuthority => {
@@ -289,7 +292,7 @@ fn builtin_root(name: &str, pem: &[u8]) -> Entry {
         })
         .and_then(|ders| {
             ders.iter()
-                .map(|der| Cert::parse(der, &format!("built-in {name} root")).map(Arc::new))
+                .map(|der| Cert::parse(der, format_args!("built-in {name} root")).map(Arc::new))
                 .collect::<Result<Vec<_>, _>>()
         });
     match parsed {

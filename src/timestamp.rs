@@ -537,7 +537,7 @@ struct IssuerSerial {
 
 /// A verified timestamp.
 #[derive(Debug, Clone)]
-pub(crate) struct Timestamp {
+pub(crate) struct Timestamp<'a> {
     /// genTime.
     pub gen_time: Time,
     /// genTime − accuracy.
@@ -545,7 +545,7 @@ pub(crate) struct Timestamp {
     /// genTime + accuracy.
     pub upper: Time,
     /// The timestamp authority's chain, signing certificate first.
-    pub certificates: Vec<Cert>,
+    pub certificates: Vec<&'a Cert>,
 }
 
 /// The certificates a token carries, parsed, in the order `cms` sorts a
@@ -750,8 +750,11 @@ fn not_a_certificate(i: usize) -> Error {
 
 /// Certificate `i` (from 0) of the token, parsed.
 fn token_certificate(der: &[u8], i: usize) -> Result<Cert, Error> {
-    let what = format!("certificate {} of the timestamp token", i + 1);
-    Cert::parse(der, &what).map_err(|e| malformed(e.message()))
+    Cert::parse(
+        der,
+        format_args!("certificate {} of the timestamp token", i + 1),
+    )
+    .map_err(|e| malformed(e.message()))
 }
 
 /// The order of two DER certificates in a `CertificateSet` decoded by `cms`: the
@@ -1068,12 +1071,12 @@ pub(crate) fn facts(parsed: &Token) -> Result<TimestampFacts, Error> {
 /// signature bytes) against the `tsa` trust-store `roots` (spec §9 steps 4–8).
 /// Signatures `known` to the verifier (roots verified at load, links verified
 /// before) are not verified again.
-pub(crate) fn verify(
-    parsed: &Token,
+pub(crate) fn verify<'a>(
+    parsed: &'a Token,
     signature: &[u8],
-    roots: &[Arc<Cert>],
+    roots: &'a [Arc<Cert>],
     known: &Known<'_>,
-) -> Result<Timestamp, Error> {
+) -> Result<Timestamp<'a>, Error> {
     check_imprint(parsed, signature)?;
     verify_parsed(parsed, roots, known)
 }
@@ -1100,11 +1103,11 @@ fn check_imprint(parsed: &Token, signature: &[u8]) -> Result<(), Error> {
 }
 
 /// Trust roots, signer, chain and profile (spec §9 steps 6–8).
-fn verify_parsed(
-    parsed: &Token,
-    roots: &[Arc<Cert>],
+fn verify_parsed<'a>(
+    parsed: &'a Token,
+    roots: &'a [Arc<Cert>],
     known: &Known<'_>,
-) -> Result<Timestamp, Error> {
+) -> Result<Timestamp<'a>, Error> {
     if roots.is_empty() {
         return Err(err(
             ErrorCode::TimestampNoTrustedRoots,
@@ -1136,13 +1139,13 @@ fn verify_parsed(
 
 /// One signerInfo (spec §9 step 7): signing certificate, version, chain,
 /// signature, signed attributes, EKU. Returns the TSA chain.
-fn verify_signer(
-    token: &Token,
+fn verify_signer<'a>(
+    token: &'a Token,
     signer_info: &Signer<'_>,
-    roots: &[Arc<Cert>],
+    roots: &'a [Arc<Cert>],
     gen_time: Time,
     known: &Known<'_>,
-) -> Result<Vec<Cert>, Error> {
+) -> Result<Vec<&'a Cert>, Error> {
     let signing_cert = signing_certificate(token, signer_info)?;
     if signer_info.version != CmsVersion::V1 {
         return Err(err(
@@ -1448,9 +1451,29 @@ mod tests {
         std::fs::read(dir.join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
     }
 
+    /// A verified [`Timestamp`] with its chain copied out of the token and roots.
+    #[derive(Debug)]
+    struct Stamp {
+        gen_time: Time,
+        lower: Time,
+        upper: Time,
+        certificates: Vec<Cert>,
+    }
+
+    impl From<Timestamp<'_>> for Stamp {
+        fn from(t: Timestamp<'_>) -> Self {
+            Self {
+                gen_time: t.gen_time,
+                lower: t.lower,
+                upper: t.upper,
+                certificates: t.certificates.into_iter().cloned().collect(),
+            }
+        }
+    }
+
     /// Parses and verifies a token; no root counts as verified at load.
-    fn verify(token: &[u8], signature: &[u8], roots: &[Arc<Cert>]) -> Result<Timestamp, Error> {
-        super::verify(&parse(token)?, signature, roots, &Known::nothing())
+    fn verify(token: &[u8], signature: &[u8], roots: &[Arc<Cert>]) -> Result<Stamp, Error> {
+        super::verify(&parse(token)?, signature, roots, &Known::nothing()).map(Stamp::from)
     }
 
     fn inspect(token: &[u8]) -> Result<TimestampFacts, Error> {
@@ -1486,8 +1509,8 @@ mod tests {
         dir: &std::path::Path,
         rel: &str,
         roots: &[Arc<Cert>],
-    ) -> Result<Timestamp, Error> {
-        verify_parsed(&parse(&read(dir, rel))?, roots, &Known::nothing())
+    ) -> Result<Stamp, Error> {
+        verify_parsed(&parse(&read(dir, rel))?, roots, &Known::nothing()).map(Stamp::from)
     }
 
     #[test]

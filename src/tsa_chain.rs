@@ -40,16 +40,25 @@ fn name(cert: &Cert) -> String {
     cert.subject_text()
 }
 
+/// `{0} "{subject of 1}"`, rendered only when an error message is written.
+struct Named<'a>(&'static str, &'a Cert);
+
+impl std::fmt::Display for Named<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} \"{}\"", self.0, name(self.1))
+    }
+}
+
 /// Builds the chain from `signer` through `intermediates` (the token's
 /// certificates) to one of `roots`, every certificate valid at `at` (genTime),
 /// usable for timestamping along the whole chain. Failures are TSA-10.
-pub(crate) fn build(
-    signer: &Cert,
-    intermediates: &[Cert],
-    roots: &[Arc<Cert>],
+pub(crate) fn build<'a>(
+    signer: &'a Cert,
+    intermediates: &'a [Cert],
+    roots: &'a [Arc<Cert>],
     at: Time,
     known: &Known<'_>,
-) -> Result<Vec<Cert>, Error> {
+) -> Result<Vec<&'a Cert>, Error> {
     let fail = |reason: String| {
         err(
             ErrorCode::TimestampChainNotTrusted,
@@ -58,7 +67,7 @@ pub(crate) fn build(
     };
     check_valid(signer, at).map_err(fail)?;
     if roots.iter().any(|r| r.der == signer.der) {
-        return Ok(vec![signer.clone()]);
+        return Ok(vec![signer]);
     }
     let mut search = Search {
         intermediates,
@@ -80,18 +89,18 @@ pub(crate) fn build(
     }
 }
 
-struct Search<'a> {
+struct Search<'a, 'k> {
     intermediates: &'a [Cert],
     roots: &'a [Arc<Cert>],
     at: Time,
-    known: &'a Known<'a>,
+    known: &'k Known<'k>,
     checks: usize,
     last_error: Option<String>,
 }
 
-impl<'a> Search<'a> {
+impl<'a> Search<'a, '_> {
     /// Depth-first search for an issuer of the last certificate of `path`.
-    fn extend(&mut self, path: &mut Vec<&'a Cert>) -> Option<Vec<Cert>> {
+    fn extend(&mut self, path: &mut Vec<&'a Cert>) -> Option<Vec<&'a Cert>> {
         let current = *path.last()?;
         let roots = self.roots;
         for root in roots
@@ -99,8 +108,8 @@ impl<'a> Search<'a> {
             .filter(|r| r.subject_raw() == current.issuer_raw())
         {
             if self.issues(root, current) && self.usable_ca(root, path.len() - 1) {
-                let mut chain: Vec<Cert> = path.iter().map(|c| (*c).clone()).collect();
-                chain.push((**root).clone());
+                let mut chain = path.clone();
+                chain.push(root);
                 match timestamping_usage(&chain) {
                     Ok(()) => return Some(chain),
                     Err(reason) => self.last_error = Some(reason),
@@ -221,7 +230,7 @@ fn check_valid(cert: &Cert, at: Time) -> Result<(), String> {
 /// Go's extended-key-usage rule along a chain: every certificate that restricts
 /// its usage must allow timestamping. Name constraints are not evaluated, so a
 /// chain whose CAs constrain names and whose leaf names subjects is refused.
-fn timestamping_usage(chain: &[Cert]) -> Result<(), String> {
+fn timestamping_usage(chain: &[&Cert]) -> Result<(), String> {
     for cert in chain {
         if let Some(ekus) = &cert.ext_key_usage {
             if !ekus.value.is_empty()
@@ -280,7 +289,7 @@ pub(crate) fn check_timestamping_eku(cert: &Cert) -> Result<(), Error> {
 /// for the signing certificate's Extended Key Usage. `build` verified every link's
 /// signature, so only self-signedness is checked here; the root's self-signature is
 /// not verified again when the trust store verified it at load.
-pub(crate) fn validate_profile(chain: &[Cert], known: &Known<'_>) -> Result<(), Error> {
+pub(crate) fn validate_profile(chain: &[&Cert], known: &Known<'_>) -> Result<(), Error> {
     let fail = |detail: String| {
         err(
             ErrorCode::TimestampChainProfileInvalid,
@@ -314,8 +323,8 @@ pub(crate) fn validate_profile(chain: &[Cert], known: &Known<'_>) -> Result<(), 
             format!("the root \"{}\" is not self-signed", name(last))
         }));
     }
-    leaf_profile(&chain[0]).map_err(fail)?;
-    check_timestamping_eku(&chain[0])?;
+    leaf_profile(chain[0]).map_err(fail)?;
+    check_timestamping_eku(chain[0])?;
     for (i, cert) in chain.iter().enumerate().skip(1) {
         ca_profile(cert, i).map_err(fail)?;
     }
@@ -323,7 +332,7 @@ pub(crate) fn validate_profile(chain: &[Cert], known: &Known<'_>) -> Result<(), 
 }
 
 fn leaf_profile(cert: &Cert) -> Result<(), String> {
-    let what = format!("the timestamping certificate \"{}\"", name(cert));
+    let what = Named("the timestamping certificate", cert);
     if cert.is_ca() {
         return Err(format!("{what} is a CA (Basic Constraints cA=true)"));
     }
@@ -358,7 +367,7 @@ fn leaf_profile(cert: &Cert) -> Result<(), String> {
 }
 
 fn ca_profile(cert: &Cert, index: usize) -> Result<(), String> {
-    let what = format!("CA certificate \"{}\"", name(cert));
+    let what = Named("CA certificate", cert);
     let Some(bc) = cert.basic_constraints.as_ref().filter(|bc| bc.value.ca) else {
         return Err(format!(
             "{what} is not a CA (Basic Constraints cA=true is missing)"

@@ -642,7 +642,7 @@ fn parse_structure(
         }
         chain.push(Cert::parse_owned(
             der,
-            &format!("certificate {} of x5c", i + 1),
+            format_args!("certificate {} of x5c", i + 1),
         )?);
     }
     Ok((
