@@ -88,7 +88,7 @@ pub(crate) fn parse(
         "the signature envelope",
         ErrorCode::EnvelopeNotJson,
     )?;
-    let Value::Object(top) = value else {
+    let Value::Object(mut top) = value else {
         return Err(err(
             ErrorCode::EnvelopeNotJson,
             "the signature envelope is not a JSON object",
@@ -111,9 +111,9 @@ pub(crate) fn parse(
         ));
     }
 
-    let protected_b64 = b64url_member(&top, "protected")?;
-    let payload_b64 = b64url_member(&top, "payload")?;
-    let signature_b64 = b64url_member(&top, "signature")?;
+    let protected_b64 = b64url_member(&mut top, "protected")?;
+    let payload_b64 = b64url_member(&mut top, "payload")?;
+    let signature_b64 = b64url_member(&mut top, "signature")?;
     let protected = decode_url(&protected_b64, "protected")?;
     let payload = decode_url(&payload_b64, "payload")?;
     let signature = decode_url(&signature_b64, "signature")?;
@@ -227,13 +227,14 @@ fn decode_x5c(entries: &[Value], limits: &Limits) -> Result<Vec<Vec<u8>>, Error>
     Ok(x5c)
 }
 
-fn b64url_member(top: &serde_json::Map<String, Value>, name: &str) -> Result<String, Error> {
-    match top.get(name) {
+/// The text of the string member `name`, taken out of `top`.
+fn b64url_member(top: &mut serde_json::Map<String, Value>, name: &str) -> Result<String, Error> {
+    match top.get_mut(name) {
         Some(Value::String(s)) if s.contains('.') => Err(err(
             ErrorCode::EnvelopeMemberHasDot,
             format!("the envelope's \"{name}\" contains a '.', which base64url never does"),
         )),
-        Some(Value::String(s)) => Ok(s.clone()),
+        Some(Value::String(s)) => Ok(std::mem::take(s)),
         Some(_) => Err(err(
             ErrorCode::EnvelopeMemberInvalid,
             format!("the envelope's \"{name}\" is not a string"),

@@ -180,7 +180,14 @@ impl SignedAttrs<'_> {
             Attrs::Der(content) => {
                 let mut reader = SliceReader::new(content).ok()?;
                 while !reader.is_finished() {
-                    let attr = AttributeRef::from_der(reader.tlv_bytes().ok()?).ok()?;
+                    let tlv = reader.tlv_bytes().ok()?;
+                    // Every attribute decoded when the token was parsed, so an
+                    // attribute whose type's encoding differs is not `oid` (DER
+                    // encodes an OID one way) and need not be decoded again.
+                    if attribute_type(tlv).is_some_and(|t| t != oid.as_bytes()) {
+                        continue;
+                    }
+                    let attr = AttributeRef::from_der(tlv).ok()?;
                     if attr.oid == oid {
                         return values_of(attr.values.0);
                     }
@@ -343,6 +350,18 @@ fn borrowed_attributes(content: &[u8]) -> Option<Vec<(ObjectIdentifier, Vec<AnyR
         Some(())
     })?;
     Some(attrs)
+}
+
+/// The content octets of the type (OBJECT IDENTIFIER) of an attribute, its
+/// DER `SEQUENCE { type, values }`; `None` when it does not read as one.
+fn attribute_type(attribute: &[u8]) -> Option<&[u8]> {
+    let mut reader = SliceReader::new(attribute).ok()?;
+    let outer = Header::decode(&mut reader).ok()?;
+    let oid = Header::decode(&mut reader).ok()?;
+    if outer.tag != Tag::Sequence || oid.tag != Tag::ObjectIdentifier {
+        return None;
+    }
+    reader.read_slice(oid.length).ok()
 }
 
 /// Calls `each` with every element (TLV) of a SET OF's content, when they are
@@ -1904,6 +1923,56 @@ mod tests {
         }
         infos.push(copy);
         check(&two, false);
+    }
+
+    /// Looking an attribute up by its type's encoding finds what decoding each
+    /// attribute finds: the first attribute of that type, for every type present,
+    /// and none for types absent (one differing from a present type only in its
+    /// last arc, one a prefix of a present type's encoding).
+    #[test]
+    fn attribute_lookup_by_type_encoding_is_lookup_by_decoded_type() {
+        let mut looked_up = 0;
+        for token in fixture_tokens() {
+            let Ok(parsed) = parse(&token) else { continue };
+            for signer in parsed.signer_infos.list() {
+                let Some(attrs) = signer.signed_attrs.as_ref() else {
+                    continue;
+                };
+                let list = attrs.list();
+                for (oid, _) in &list {
+                    let first = list.iter().find(|(o, _)| o == oid).map(|(_, v)| v.clone());
+                    assert_eq!(attrs.values(*oid), first);
+                    looked_up += 1;
+                    let arcs: Vec<u32> = oid.arcs().collect();
+                    let mut other = arcs.clone();
+                    *other.last_mut().unwrap() += 1;
+                    let absent = [
+                        ObjectIdentifier::from_arcs(other).unwrap(),
+                        ObjectIdentifier::from_arcs(arcs[..arcs.len() - 1].to_vec()).unwrap(),
+                    ];
+                    for absent in absent.iter().filter(|a| list.iter().all(|(o, _)| o != *a)) {
+                        assert_eq!(attrs.values(*absent), None, "{absent}");
+                    }
+                }
+                for (attr, tlv) in list.iter().zip(attribute_tlvs(attrs)) {
+                    assert_eq!(attribute_type(tlv), Some(attr.0.as_bytes()));
+                }
+            }
+        }
+        assert!(looked_up >= 12, "{looked_up} attributes");
+    }
+
+    /// Each attribute's TLV, in order.
+    fn attribute_tlvs<'a>(attrs: &SignedAttrs<'a>) -> Vec<&'a [u8]> {
+        let Attrs::Der(content) = attrs.attrs else {
+            return Vec::new();
+        };
+        let mut reader = SliceReader::new(content).unwrap();
+        let mut out = Vec::new();
+        while !reader.is_finished() {
+            out.push(reader.tlv_bytes().unwrap());
+        }
+        out
     }
 
     /// The signingCertificateV2 value of a fixture token.
