@@ -82,6 +82,10 @@ for i, path in enumerate(cert_files):
 for path in sorted(FIXTURES.glob("timestamp/tokens/*.tst")):
     put("timestamp_token", path.read_bytes())
 
+# CRLs (DER), for the CRL reader's comparison with x509-cert.
+for path in sorted(FIXTURES.glob("revocation/crl/*.crl")) + sorted(FIXTURES.glob("timestamp/crl/*.crl")):
+    put("crl", path.read_bytes())
+
 # WASI requests (wasm/src/request.rs), built as wasm/test/harness.mjs builds them: every
 # manifest case (OCI and blob, user metadata, stores as PEM text and as base64 DER),
 # the policy as JSON text, revocation evidence, and inspect requests.

@@ -2,35 +2,48 @@
 //! certificate's issuer, delta CRLs where the CRL or the certificate points to
 //! one, checked as notation-core-go checks them.
 
+use std::ops::Range;
 use std::sync::Arc;
 
 use const_oid::db::rfc5280;
-use der::asn1::{GeneralizedTime, Uint};
+use const_oid::ObjectIdentifier;
+use der::asn1::{Any, GeneralizedTime, Uint};
 use der::Decode;
-use x509_cert::crl::{CertificateList, RevokedCert};
+use spki::AlgorithmIdentifierOwned;
 use x509_cert::ext::pkix::crl::dp::DistributionPoint;
 use x509_cert::ext::pkix::name::{DistributionPointName, GeneralName};
 use x509_cert::ext::pkix::{CrlReason, KeyUsages};
-use x509_cert::ext::Extension;
 
-use crate::cert::{oid_name, original_tbs, Cert};
+use crate::cert::{oid_name, range_in, Cert};
 use crate::chain_cache::Known;
 use crate::revocation::CertStatus;
 use crate::signed_data;
 use crate::time::Time;
+use crate::x509::{self, Extension};
 
 /// Largest CRL accepted (notation-core-go's download limit).
 pub const MAX_CRL_BYTES: usize = 32 * 1024 * 1024;
 
-/// A parsed CRL.
+/// A parsed CRL: its DER and where its parts are, read by
+/// [`x509::CertificateList`] (which accepts exactly what x509-cert accepts).
 #[derive(Debug)]
 pub(crate) struct Crl {
     /// SHA-256 of the DER (names a verified signature in the chain cache), when
     /// a cache remembers signatures.
     sha256: Option<[u8; 32]>,
-    tbs: Vec<u8>,
-    list: CertificateList,
+    der: Vec<u8>,
+    /// The tbsCertList, as signed.
+    tbs: Range<usize>,
+    signature_algorithm: AlgorithmIdentifierOwned,
+    /// The signature's octets; `None` when its BIT STRING has unused bits.
+    signature: Option<Range<usize>>,
+    /// The issuer Name as x509-cert encodes it (attributes of an RDN sorted).
     issuer_raw: Vec<u8>,
+    this_update: Time,
+    next_update: Option<Time>,
+    /// Each crlExtension's type and criticality.
+    extensions: Vec<(ObjectIdentifier, bool)>,
+    entries: Vec<Entry>,
     /// cRLNumber, big-endian without leading zeros.
     number: Option<Vec<u8>>,
     /// The base CRL number of a delta CRL (deltaCRLIndicator).
@@ -39,7 +52,24 @@ pub(crate) struct Crl {
     has_freshest: bool,
 }
 
-fn uint_extension(ext: &Extension) -> Result<Vec<u8>, String> {
+/// One revoked certificate.
+#[derive(Debug)]
+struct Entry {
+    /// The serial number's octets, as `SerialNumber::as_bytes` gives them.
+    serial: Range<usize>,
+    revocation_date: Time,
+    extensions: Vec<EntryExtension>,
+}
+
+#[derive(Debug)]
+struct EntryExtension {
+    extn_id: ObjectIdentifier,
+    critical: bool,
+    /// The extnValue OCTET STRING's content.
+    value: Range<usize>,
+}
+
+fn uint_extension(ext: &Extension<'_>) -> Result<Vec<u8>, String> {
     Uint::from_der(ext.extn_value.as_bytes())
         .map(|n| n.as_bytes().to_vec())
         .map_err(|e| format!("malformed {} extension: {e}", oid_name(&ext.extn_id)))
@@ -55,34 +85,71 @@ impl Crl {
         crate::x509::check_sets(der).map_err(|too_many| {
             format!("it {too_many} (its names' attributes are sorted when decoded)")
         })?;
-        let list = CertificateList::from_der(der).map_err(|e| format!("not a DER CRL: {e}"))?;
-        let tbs = original_tbs(der)
-            .ok_or("cannot locate tbsCertList")?
-            .to_vec();
-        let issuer_raw =
-            der::Encode::to_der(&list.tbs_cert_list.issuer).map_err(|e| e.to_string())?;
-        let mut crl = Crl {
-            sha256,
-            tbs,
-            issuer_raw,
-            number: None,
-            delta_base: None,
-            has_freshest: false,
-            list,
+        let der = der.to_vec();
+        let list = match x509::CertificateList::from_der(&der) {
+            Ok(list) => list,
+            // x509-cert refuses it too (a unit test and the `crl` fuzz target
+            // compare both); its message is the one reported.
+            Err(ours) => {
+                let e = x509_cert::crl::CertificateList::from_der(&der)
+                    .err()
+                    .unwrap_or(ours);
+                return Err(format!("not a DER CRL: {e}"));
+            }
         };
-        for ext in crl.list.tbs_cert_list.crl_extensions.iter().flatten() {
+        let range = |part: &[u8]| range_in(&der, part).ok_or("cannot locate a part of the CRL");
+        let issuer_raw = x509::crl_issuer(&list.issuer).map_err(|e| e.to_string())?;
+        let mut number = None;
+        let mut delta_base = None;
+        let mut has_freshest = false;
+        let mut extensions = Vec::new();
+        for ext in list.crl_extensions.iter().flatten() {
             match ext.extn_id {
-                rfc5280::ID_CE_CRL_NUMBER => crl.number = Some(uint_extension(ext)?),
-                rfc5280::ID_CE_DELTA_CRL_INDICATOR => crl.delta_base = Some(uint_extension(ext)?),
-                rfc5280::ID_CE_FRESHEST_CRL => crl.has_freshest = true,
+                rfc5280::ID_CE_CRL_NUMBER => number = Some(uint_extension(ext)?),
+                rfc5280::ID_CE_DELTA_CRL_INDICATOR => delta_base = Some(uint_extension(ext)?),
+                rfc5280::ID_CE_FRESHEST_CRL => has_freshest = true,
                 _ => {}
             }
+            extensions.push((ext.extn_id, ext.critical));
         }
-        Ok(crl)
+        let mut entries = Vec::new();
+        for entry in list.revoked_certificates.iter().flatten() {
+            let mut entry_extensions = Vec::new();
+            for ext in entry.crl_entry_extensions.iter().flatten() {
+                entry_extensions.push(EntryExtension {
+                    extn_id: ext.extn_id,
+                    critical: ext.critical,
+                    value: range(ext.extn_value.as_bytes())?,
+                });
+            }
+            entries.push(Entry {
+                serial: range(entry.serial_number.0.as_bytes())?,
+                revocation_date: Time::from_der(&entry.revocation_date),
+                extensions: entry_extensions,
+            });
+        }
+        Ok(Crl {
+            sha256,
+            tbs: range(list.tbs)?,
+            signature_algorithm: AlgorithmIdentifierOwned {
+                oid: list.signature_algorithm.oid,
+                parameters: list.signature_algorithm.parameters.map(Any::from),
+            },
+            signature: list.signature_value.as_bytes().map(range).transpose()?,
+            issuer_raw,
+            this_update: Time::from_der(&list.this_update),
+            next_update: list.next_update.as_ref().map(Time::from_der),
+            extensions,
+            entries,
+            number,
+            delta_base,
+            has_freshest,
+            der,
+        })
     }
 
     fn this_update(&self) -> Time {
-        Time::from_der(&self.list.tbs_cert_list.this_update)
+        self.this_update
     }
 
     /// Signature by `issuer`, freshness at `now`, no unknown critical extension.
@@ -100,16 +167,16 @@ impl Crl {
             return Err(format!("the issuer may not sign CRLs (its Key Usage lacks cRLSign), so its {kind} cannot be trusted"));
         }
         let signature = self
-            .list
             .signature
-            .as_bytes()
+            .clone()
+            .map(|r| &self.der[r])
             .ok_or_else(|| format!("the {kind}'s signature BIT STRING has unused bits"))?;
         match known.signed(self.sha256.as_ref(), issuer, || {
             signed_data::verify(
-                &self.list.signature_algorithm,
+                &self.signature_algorithm,
                 None,
                 issuer,
-                &self.tbs,
+                &self.der[self.tbs.clone()],
                 signature,
                 known,
             )
@@ -126,13 +193,7 @@ impl Crl {
                 ))
             }
         }
-        let Some(next_update) = self
-            .list
-            .tbs_cert_list
-            .next_update
-            .as_ref()
-            .map(Time::from_der)
-        else {
+        let Some(next_update) = self.next_update else {
             return Err(format!("the {kind} has no nextUpdate"));
         };
         if now > next_update {
@@ -146,25 +207,17 @@ impl Crl {
                 self.this_update()
             ));
         }
-        for ext in self.list.tbs_cert_list.crl_extensions.iter().flatten() {
-            let tolerated = ext.extn_id == rfc5280::ID_CE_ISSUING_DISTRIBUTION_POINT
-                || ext.extn_id == rfc5280::ID_CE_DELTA_CRL_INDICATOR;
-            if ext.critical && !tolerated {
+        for &(extn_id, critical) in &self.extensions {
+            let tolerated = extn_id == rfc5280::ID_CE_ISSUING_DISTRIBUTION_POINT
+                || extn_id == rfc5280::ID_CE_DELTA_CRL_INDICATOR;
+            if critical && !tolerated {
                 return Err(format!(
                     "the {kind} has an unsupported critical extension {}",
-                    oid_name(&ext.extn_id)
+                    oid_name(&extn_id)
                 ));
             }
         }
         Ok(())
-    }
-
-    fn entries(&self) -> &[RevokedCert] {
-        self.list
-            .tbs_cert_list
-            .revoked_certificates
-            .as_deref()
-            .unwrap_or_default()
     }
 }
 
@@ -291,24 +344,24 @@ fn entry_status(
     signing_time: Option<Time>,
 ) -> Result<CertStatus, String> {
     let mut latest_temporary: Option<(Time, CrlReason)> = None;
-    for entry in base
-        .entries()
-        .iter()
-        .chain(delta.map_or(&[][..], Crl::entries))
-    {
-        if entry.serial_number.as_bytes() != cert.serial() {
+    let delta_entries = delta
+        .into_iter()
+        .flat_map(|d| d.entries.iter().map(move |e| (d, e)));
+    for (crl, entry) in base.entries.iter().map(|e| (base, e)).chain(delta_entries) {
+        if crl.der[entry.serial.clone()] != *cert.serial() {
             continue;
         }
         let mut reason = CrlReason::Unspecified;
         let mut invalidity = None;
-        for ext in entry.crl_entry_extensions.iter().flatten() {
+        for ext in &entry.extensions {
+            let value = &crl.der[ext.value.clone()];
             match ext.extn_id {
                 rfc5280::ID_CE_CRL_REASONS => {
-                    reason = CrlReason::from_der(ext.extn_value.as_bytes())
+                    reason = CrlReason::from_der(value)
                         .map_err(|e| format!("a CRL entry has a malformed reason code: {e}"))?;
                 }
                 rfc5280::ID_CE_INVALIDITY_DATE => {
-                    let date = GeneralizedTime::from_der(ext.extn_value.as_bytes())
+                    let date = GeneralizedTime::from_der(value)
                         .map_err(|e| format!("a CRL entry has a malformed invalidity date: {e}"))?;
                     invalidity = Some(Time::from_unix(
                         i64::try_from(date.to_unix_duration().as_secs()).unwrap_or(i64::MAX),
@@ -328,7 +381,7 @@ fn entry_status(
                 continue;
             }
         }
-        let revoked_at = Time::from_der(&entry.revocation_date);
+        let revoked_at = entry.revocation_date;
         match reason {
             CrlReason::CertificateHold | CrlReason::RemoveFromCRL => {
                 if latest_temporary.is_none_or(|(t, _)| t < revoked_at) {
@@ -441,5 +494,220 @@ mod tests {
             status(&leaf, &leaf, &crls[1..], now, None, &Known::nothing()),
             CertStatus::Unknown(_)
         ));
+    }
+
+    /// Every committed CRL (and notation-core-go's, when present).
+    fn crl_fixtures() -> Vec<Vec<u8>> {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut dirs = vec![
+            root.join("tests/fixtures/revocation/crl"),
+            root.join("tests/fixtures/timestamp/crl"),
+        ];
+        dirs.extend(vectors());
+        let mut out = Vec::new();
+        for dir in dirs {
+            let mut paths: Vec<_> = std::fs::read_dir(dir)
+                .unwrap()
+                .map(|e| e.unwrap().path())
+                .filter(|p| p.extension().is_some_and(|e| e == "crl"))
+                .collect();
+            paths.sort();
+            out.extend(paths.iter().map(|p| std::fs::read(p).unwrap()));
+        }
+        out
+    }
+
+    fn assert_same_decoding(der: &[u8]) -> bool {
+        crate::x509::compare_crl_with_x509_cert(der).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    /// The borrowed CRL reader accepts exactly what x509-cert accepts, with the
+    /// same fields, on every fixture CRL and on thousands of byte and structural
+    /// mutants of them (fields removed, repeated, swapped, retagged, inserted).
+    #[test]
+    fn borrowed_crl_decoding_agrees_with_x509_cert() {
+        use crate::test_der::{mutate_bytes, mutate_tree, Node};
+        let fixtures = crl_fixtures();
+        assert!(fixtures.len() >= 14);
+        for der in &fixtures {
+            assert!(assert_same_decoding(der));
+            let crl = Crl::parse(der, None).unwrap();
+            let list = x509_cert::crl::CertificateList::from_der(der).unwrap();
+            assert_eq!(
+                crl.entries.len(),
+                list.tbs_cert_list
+                    .revoked_certificates
+                    .map_or(0, |r| r.len())
+            );
+        }
+        let mut next = crate::test_rng::xorshift(0x9E37_79B9_7F4A_7C15);
+        let (mut decodable, mut mutated) = (0, 0);
+        for der in &fixtures {
+            let tree = Node::parse(der);
+            for _ in 0..300 {
+                for bytes in [mutate_tree(&tree, &mut next), mutate_bytes(der, &mut next)] {
+                    mutated += 1;
+                    if assert_same_decoding(&bytes) {
+                        decodable += 1;
+                        // What both accept, the verifier parses (or refuses for
+                        // an extension value it reads, not for the structure).
+                        if let Err(e) = Crl::parse(&bytes, None) {
+                            assert!(e.starts_with("malformed"), "{e}");
+                        }
+                    }
+                }
+            }
+        }
+        assert!(
+            mutated >= 8_000 && decodable > 1_000,
+            "{decodable} of {mutated}"
+        );
+        // The changes random mutation rarely makes: each field left out, times
+        // as GeneralizedTime, serial numbers of 21 and 22 octets, other
+        // versions, a context-specific element other than [0].
+        let (mut accepted, mut refused) = (0, 0);
+        for der in &fixtures {
+            for bytes in targeted_mutants(der) {
+                if assert_same_decoding(&bytes) {
+                    accepted += 1;
+                } else {
+                    refused += 1;
+                }
+            }
+        }
+        assert!(
+            accepted > 50 && refused > 50,
+            "{accepted} accepted, {refused} refused"
+        );
+    }
+
+    /// `der` (a CRL) with one targeted change to its tbsCertList, per change.
+    fn targeted_mutants(der: &[u8]) -> Vec<Vec<u8>> {
+        use crate::test_der::Node;
+        let tree = Node::parse(der);
+        let edit = |change: &dyn Fn(&mut Vec<Node>)| {
+            let mut tree = tree.clone();
+            if let Node::Tree(_, list) = &mut tree[0] {
+                if let Node::Tree(_, tbs) = &mut list[0] {
+                    change(tbs);
+                }
+            }
+            let mut out = Vec::new();
+            tree[0].encode(&mut out);
+            out
+        };
+        let generalized = |node: &mut Node| {
+            if let Node::Leaf(tag @ 0x17, value) = node {
+                *tag = 0x18;
+                value.splice(0..0, *b"20");
+            }
+        };
+        let mut out = Vec::new();
+        let fields = match &tree[0] {
+            Node::Tree(_, list) => match &list[0] {
+                Node::Tree(_, tbs) => tbs.len(),
+                Node::Leaf(..) => 0,
+            },
+            Node::Leaf(..) => 0,
+        };
+        for i in 0..fields {
+            out.push(edit(&|tbs| {
+                tbs.remove(i);
+            }));
+            out.push(edit(&|tbs| generalized(&mut tbs[i])));
+        }
+        for version in [0u8, 1, 2, 3] {
+            out.push(edit(&|tbs| tbs[0] = Node::Leaf(0x02, vec![version])));
+        }
+        out.push(edit(&|tbs| {
+            tbs.push(Node::Tree(0xA1, vec![Node::Leaf(0x05, vec![])]))
+        }));
+        out.push(edit(&|tbs| {
+            let at = tbs.len() - 1;
+            tbs.insert(at, Node::Tree(0xA1, vec![Node::Leaf(0x05, vec![])]));
+        }));
+        let revoked = |tbs: &mut Vec<Node>, each: &dyn Fn(&mut Vec<Node>)| {
+            for field in tbs.iter_mut().skip(4) {
+                if let Node::Tree(0x30, entries) = field {
+                    for entry in entries {
+                        if let Node::Tree(_, entry) = entry {
+                            each(entry);
+                        }
+                    }
+                }
+            }
+        };
+        for serial in [
+            vec![0x01; 21],
+            vec![0x01; 22],
+            [&[0x00][..], &[0x80; 20]].concat(),
+            [&[0x00][..], &[0x80; 21]].concat(),
+            vec![0x00, 0x01],
+            vec![],
+        ] {
+            out.push(edit(&|tbs| {
+                revoked(tbs, &|entry| entry[0] = Node::Leaf(0x02, serial.clone()))
+            }));
+        }
+        out.push(edit(&|tbs| {
+            revoked(tbs, &|entry| generalized(&mut entry[1]))
+        }));
+        out.push(edit(&|tbs| {
+            revoked(tbs, &|entry| {
+                entry.truncate(2);
+            })
+        }));
+        out
+    }
+
+    /// An issuer whose RDN holds two attributes out of DER order is accepted by
+    /// both decoders; the issuer the verifier matches is x509-cert's sorted
+    /// re-encoding, as before the borrowed reader.
+    #[test]
+    fn crl_issuer_with_an_unsorted_rdn_reads_as_x509_cert_sorts_it() {
+        use crate::test_der::Node;
+        use der::Encode;
+        let der = std::fs::read(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("tests/fixtures/timestamp/crl/tsa-good.crl"),
+        )
+        .unwrap();
+        let mut tree = Node::parse(&der);
+        let Node::Tree(_, list) = &mut tree[0] else {
+            panic!("CertificateList")
+        };
+        let Node::Tree(_, tbs) = &mut list[0] else {
+            panic!("tbsCertList")
+        };
+        let attribute = |oid: &[u8], value: &str| {
+            Node::Tree(
+                0x30,
+                vec![
+                    Node::Leaf(0x06, oid.to_vec()),
+                    Node::Leaf(0x0C, value.as_bytes().to_vec()),
+                ],
+            )
+        };
+        // Encodings of one length: O (2.5.4.10) after CN (2.5.4.3) would be
+        // DER order; this is reversed.
+        tbs[2] = Node::Tree(
+            0x30,
+            vec![Node::Tree(
+                0x31,
+                vec![
+                    attribute(&[0x55, 0x04, 0x0A], "Org"),
+                    attribute(&[0x55, 0x04, 0x03], "Nam"),
+                ],
+            )],
+        );
+        let mut mutated = Vec::new();
+        tree[0].encode(&mut mutated);
+        assert!(assert_same_decoding(&mutated));
+        let ours = crate::x509::CertificateList::from_der(&mutated).unwrap();
+        assert!(!ours.issuer.in_der_order());
+        let theirs = x509_cert::crl::CertificateList::from_der(&mutated).unwrap();
+        let sorted = theirs.tbs_cert_list.issuer.to_der().unwrap();
+        assert_ne!(sorted, ours.issuer.tlv);
+        assert_eq!(Crl::parse(&mutated, None).unwrap().issuer_raw, sorted);
     }
 }

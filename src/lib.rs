@@ -95,6 +95,13 @@ pub mod fuzzing {
         crate::x509::compare_with_x509_cert(der)
     }
 
+    /// Decodes a DER CRL with the verifier's borrowed decoder and with x509-cert;
+    /// `Err` names where they differ (acceptance or a field). `Ok(accepted)`
+    /// otherwise.
+    pub fn compare_crl_decoders(der: &[u8]) -> Result<bool, String> {
+        crate::x509::compare_crl_with_x509_cert(der)
+    }
+
     /// Parses an RFC 3161 timestamp token with the verifier's parser and with the
     /// owned types of the `cms` crate; `Err` names where they differ (acceptance,
     /// error code, certificates and their order, signer infos, content, times).

@@ -1,4 +1,4 @@
-//! Borrowed (zero-copy) decoding of X.509 certificates.
+//! Borrowed (zero-copy) decoding of X.509 certificates and CRLs.
 //!
 //! The same ASN.1 as x509-cert's `Certificate`, decoded by the same rules, so a
 //! certificate is accepted exactly when x509-cert accepts it, without copying every
@@ -20,7 +20,9 @@
 //! to its end exactly. The skipped elements are counted
 //! ([`TbsCertificate::skipped`]) so that `Cert::parse` can refuse them, which is
 //! the one place where the verifier is stricter than x509-cert. Unit tests compare both decoders on thousands of mutated
-//! certificates, and the `x5c` fuzz target compares them on every input.
+//! certificates, and the `x5c` and `certificate` fuzz targets compare them on
+//! every input. [`CertificateList`] reads CRLs the same way (compared with
+//! x509-cert's by unit tests and the `crl` fuzz target).
 
 use core::cmp::Ordering;
 
@@ -653,6 +655,130 @@ impl<'a> Name<'a> {
     }
 }
 
+/// RFC 5280 §5.1 `CertificateList`, field for field as x509-cert declares it
+/// (`x509_cert::crl::CertificateList`), decoded by the same rules as
+/// [`Certificate`]: accepted exactly when x509-cert accepts it
+/// ([`compare_crl_with_x509_cert`]), without an allocation per name attribute,
+/// extension and revoked entry.
+#[derive(Clone, Debug)]
+pub(crate) struct CertificateList<'a> {
+    /// The tbsCertList's exact TLV (what the issuer signed).
+    pub tbs: &'a [u8],
+    #[cfg_attr(not(test), allow(dead_code))]
+    pub version: Version,
+    /// The tbsCertList's signature algorithm field.
+    #[cfg_attr(not(test), allow(dead_code))]
+    pub signature: AlgorithmIdentifierRef<'a>,
+    pub issuer: Name<'a>,
+    pub this_update: x509_cert::time::Time,
+    pub next_update: Option<x509_cert::time::Time>,
+    pub revoked_certificates: Option<Vec<RevokedCert<'a>>>,
+    pub crl_extensions: Option<Vec<Extension<'a>>>,
+    pub signature_algorithm: AlgorithmIdentifierRef<'a>,
+    pub signature_value: BitStringRef<'a>,
+}
+
+/// `SEQUENCE { userCertificate CertificateSerialNumber, revocationDate Time,
+/// crlEntryExtensions Extensions OPTIONAL }`.
+#[derive(Clone, Debug)]
+pub(crate) struct RevokedCert<'a> {
+    pub serial_number: SerialNumber<'a>,
+    pub revocation_date: x509_cert::time::Time,
+    pub crl_entry_extensions: Option<Vec<Extension<'a>>>,
+}
+
+/// A `Time` CHOICE (UTCTime or GeneralizedTime), decoded by x509-cert.
+fn time(tlv: Tlv<'_>) -> Res<x509_cert::time::Time> {
+    Ok(x509_cert::time::Time::from_der(tlv.whole)?)
+}
+
+const UTC_TIME: u8 = 0x17;
+const GENERALIZED_TIME: u8 = 0x18;
+
+/// A serial number as x509-cert's `SerialNumber` decodes it: an INTEGER of at
+/// most 21 octets.
+fn serial_number(tlv: Tlv<'_>) -> Res<SerialNumber<'_>> {
+    let serial = IntRef::from_der(tlv.whole)?;
+    if serial.len() > Length::new(21) {
+        return Err(Tag::Integer.value_error().into());
+    }
+    Ok(SerialNumber(serial))
+}
+
+impl<'a> CertificateList<'a> {
+    /// Decodes one DER CRL, with nothing after it.
+    pub(crate) fn from_der(der: &'a [u8]) -> der::Result<Self> {
+        Ok(Self::decode(der)?)
+    }
+
+    fn decode(der: &'a [u8]) -> Res<Self> {
+        let mut outer = Elements::new(der);
+        let list = outer.expect(SEQUENCE)?;
+        outer.finish()?;
+        let mut fields = Elements::new(list.content);
+        let tbs = fields.expect(SEQUENCE)?;
+        let signature_algorithm = algorithm(fields.expect(SEQUENCE)?)?;
+        let signature_value = BitStringRef::from_der(fields.expect(0x03)?.whole)?;
+        fields.finish()?;
+
+        let mut fields = Elements::new(tbs.content);
+        // Not OPTIONAL in x509-cert: a v1 CRL, without it, is refused.
+        let version = Version::from_der(fields.expect(0x02)?.whole)?;
+        let signature = algorithm(fields.expect(SEQUENCE)?)?;
+        let issuer = Name::decode(fields.expect(SEQUENCE)?)?;
+        let this_update = time(fields.next()?)?;
+        // `Option<T>` takes the next element when its (valid) tag is T's.
+        let next_update = match fields.peek_tag()? {
+            Some(UTC_TIME | GENERALIZED_TIME) => Some(time(fields.next()?)?),
+            _ => None,
+        };
+        let revoked_certificates = match fields.peek_tag()? {
+            Some(SEQUENCE) => Some(revoked_certificates(fields.next()?)?),
+            _ => None,
+        };
+        let mut skipped = 0;
+        let crl_extensions = match fields.context(0, &mut skipped)? {
+            Some(field) => Some(extensions(explicit(field)?)?),
+            None => None,
+        };
+        fields.finish()?;
+        Ok(Self {
+            tbs: tbs.whole,
+            version,
+            signature,
+            issuer,
+            this_update,
+            next_update,
+            revoked_certificates,
+            crl_extensions,
+            signature_algorithm,
+            signature_value,
+        })
+    }
+}
+
+/// `SEQUENCE OF RevokedCert`.
+fn revoked_certificates(tlv: Tlv<'_>) -> Res<Vec<RevokedCert<'_>>> {
+    let mut list = Elements::new(tlv.content);
+    let mut out = Vec::new();
+    while !list.is_empty() {
+        let mut fields = Elements::new(list.expect(SEQUENCE)?.content);
+        let serial_number = serial_number(fields.expect(0x02)?)?;
+        let revocation_date = time(fields.next()?)?;
+        let crl_entry_extensions = match fields.peek_tag()? {
+            Some(SEQUENCE) => Some(extensions(fields.next()?)?),
+            _ => None,
+        };
+        fields.finish()?;
+        out.push(RevokedCert {
+            serial_number,
+            revocation_date,
+            crl_entry_extensions,
+        });
+    }
+    Ok(out)
+}
+
 /// Most elements one SET OF (or IMPLICIT-tagged SET OF) may hold where `der`'s
 /// `SetOfVec` decodes it (x509-cert names, `cms` attributes and algorithm sets,
 /// x509-ocsp): it sorts them by insertion, so n elements cost up to n²/2
@@ -825,6 +951,106 @@ pub(crate) fn compare_with_x509_cert(der: &[u8]) -> Result<bool, String> {
     } else {
         Err(format!("decoders differ in {differences:?} on {der:02x?}"))
     }
+}
+
+/// Decodes the CRL `der` with this module and with x509-cert and compares the
+/// results: whether each accepts it, and every field (names as x509-cert
+/// re-encodes them, sorted). `Ok(true)` when both accept it alike, `Ok(false)`
+/// when both refuse it, `Err` names the first difference. For the unit tests
+/// and the fuzz targets.
+pub(crate) fn compare_crl_with_x509_cert(der: &[u8]) -> Result<bool, String> {
+    use der::Encode;
+    let ours = CertificateList::from_der(der);
+    let theirs = x509_cert::crl::CertificateList::from_der(der);
+    let (ours, theirs) = match (ours, theirs) {
+        (Ok(ours), Ok(theirs)) => (ours, theirs),
+        (Err(_), Err(_)) => return Ok(false),
+        (ours, theirs) => {
+            return Err(format!(
+                "CRL decoders disagree on {der:02x?}: ours {:?}, x509-cert {:?}",
+                ours.err(),
+                theirs.err()
+            ))
+        }
+    };
+    fn enc(e: &impl Encode) -> Vec<u8> {
+        e.to_der().unwrap_or_default()
+    }
+    let mut differences = Vec::new();
+    let mut same = |what: &str, equal: bool| {
+        if !equal {
+            differences.push(what.to_owned());
+        }
+    };
+    let t = &theirs.tbs_cert_list;
+    // The signed bytes as they are (x509-cert re-encodes; the signature covers
+    // the original encoding).
+    same("tbs", crate::cert::original_tbs(der) == Some(ours.tbs));
+    same("version", t.version == ours.version);
+    same("signature", enc(&t.signature) == enc(&ours.signature));
+    same(
+        "issuer",
+        enc(&t.issuer) == crl_issuer(&ours.issuer).unwrap_or_default(),
+    );
+    same("thisUpdate", t.this_update == ours.this_update);
+    same("nextUpdate", t.next_update == ours.next_update);
+    let exts =
+        |e: &Option<Vec<Extension<'_>>>| e.as_ref().map(|e| e.iter().map(enc).collect::<Vec<_>>());
+    let their_exts = |e: &Option<x509_cert::ext::Extensions>| {
+        e.as_ref().map(|e| e.iter().map(enc).collect::<Vec<_>>())
+    };
+    same(
+        "crlExtensions",
+        their_exts(&t.crl_extensions) == exts(&ours.crl_extensions),
+    );
+    let theirs_revoked = t.revoked_certificates.as_ref().map(|list| {
+        list.iter()
+            .map(|r| {
+                (
+                    r.serial_number.as_bytes().to_vec(),
+                    r.revocation_date,
+                    their_exts(&r.crl_entry_extensions),
+                )
+            })
+            .collect::<Vec<_>>()
+    });
+    let ours_revoked = ours.revoked_certificates.as_ref().map(|list| {
+        list.iter()
+            .map(|r| {
+                (
+                    r.serial_number.0.as_bytes().to_vec(),
+                    r.revocation_date,
+                    exts(&r.crl_entry_extensions),
+                )
+            })
+            .collect::<Vec<_>>()
+    });
+    same("revokedCertificates", theirs_revoked == ours_revoked);
+    same(
+        "signatureAlgorithm",
+        enc(&theirs.signature_algorithm) == enc(&ours.signature_algorithm),
+    );
+    same(
+        "signatureValue",
+        enc(&theirs.signature) == enc(&ours.signature_value),
+    );
+    if differences.is_empty() {
+        Ok(true)
+    } else {
+        Err(format!(
+            "CRL decoders differ in {differences:?} on {der:02x?}"
+        ))
+    }
+}
+
+/// A CRL issuer's Name as x509-cert re-encodes it (its RDNs' attributes
+/// sorted): the TLV itself when already in that order.
+pub(crate) fn crl_issuer(name: &Name<'_>) -> der::Result<Vec<u8>> {
+    if name.in_der_order() {
+        return Ok(name.tlv.to_vec());
+    }
+    use der::Encode;
+    x509_cert::name::Name::from_der(name.tlv)?.to_der()
 }
 
 #[cfg(test)]
