@@ -308,6 +308,20 @@ impl<'a> Elements<'a> {
     }
 }
 
+impl<'a> Elements<'a> {
+    /// An OPTIONAL `[number] EXPLICIT Extensions` field ([`Elements::context`]).
+    fn explicit_extensions(
+        &mut self,
+        number: u8,
+        skipped: &mut usize,
+    ) -> Res<Option<Vec<Extension<'a>>>> {
+        match self.context(number, skipped)? {
+            Some(field) => Ok(Some(extensions(explicit(field)?)?)),
+            None => Ok(None),
+        }
+    }
+}
+
 fn unexpected(expected: u8, actual: u8) -> der::Error {
     match (Tag::try_from(expected), Tag::try_from(actual)) {
         (Ok(expected), Ok(actual)) => ErrorKind::TagUnexpected {
@@ -417,22 +431,36 @@ impl<'a> Certificate<'a> {
     }
 
     fn decode(der: &'a [u8]) -> Res<Self> {
-        let mut outer = Elements::new(der);
-        let certificate = outer.expect(SEQUENCE)?;
-        outer.finish()?;
-        let mut fields = Elements::new(certificate.content);
-        let tbs = fields.expect(SEQUENCE)?;
-        let tbs_certificate = TbsCertificate::decode(tbs)?;
-        let signature_algorithm = algorithm(fields.expect(SEQUENCE)?)?;
-        let signature = BitStringRef::from_der(fields.expect(0x03)?.whole)?;
-        fields.finish()?;
+        let (tbs, tbs_certificate, signature_algorithm, signature) =
+            signed(der, TbsCertificate::decode)?;
         Ok(Self {
-            tbs: tbs.whole,
+            tbs,
             tbs_certificate,
             signature_algorithm,
             signature,
         })
     }
+}
+
+/// The shape certificates and CRLs share, `SEQUENCE { to-be-signed SEQUENCE,
+/// signatureAlgorithm AlgorithmIdentifier, signature BIT STRING }` with nothing
+/// after it, read in that order (`decode_tbs` reads the first field): the
+/// to-be-signed part's exact TLV, its reading, the algorithm and the signature.
+#[allow(clippy::type_complexity)]
+fn signed<'a, T>(
+    der: &'a [u8],
+    decode_tbs: impl FnOnce(Tlv<'a>) -> Res<T>,
+) -> Res<(&'a [u8], T, AlgorithmIdentifierRef<'a>, BitStringRef<'a>)> {
+    let mut outer = Elements::new(der);
+    let whole = outer.expect(SEQUENCE)?;
+    outer.finish()?;
+    let mut fields = Elements::new(whole.content);
+    let tbs = fields.expect(SEQUENCE)?;
+    let decoded = decode_tbs(tbs)?;
+    let signature_algorithm = algorithm(fields.expect(SEQUENCE)?)?;
+    let signature = BitStringRef::from_der(fields.expect(0x03)?.whole)?;
+    fields.finish()?;
+    Ok((tbs.whole, decoded, signature_algorithm, signature))
 }
 
 impl<'a> TbsCertificate<'a> {
@@ -443,10 +471,7 @@ impl<'a> TbsCertificate<'a> {
             Some(field) => Version::from_der(explicit(field)?.whole)?,
             None => Version::default(),
         };
-        let serial = IntRef::from_der(fields.expect(0x02)?.whole)?;
-        if serial.len() > Length::new(21) {
-            return Err(Tag::Integer.value_error().into());
-        }
+        let serial_number = serial_number(fields.expect(0x02)?)?;
         let signature = algorithm(fields.expect(SEQUENCE)?)?;
         let issuer = Name::decode(fields.expect(SEQUENCE)?)?;
         let validity = Validity::from_der(fields.expect(SEQUENCE)?.whole)?;
@@ -466,14 +491,11 @@ impl<'a> TbsCertificate<'a> {
             .context(2, &mut skipped)?
             .map(implicit_bit_string)
             .transpose()?;
-        let extensions = match fields.context(3, &mut skipped)? {
-            Some(field) => Some(extensions(explicit(field)?)?),
-            None => None,
-        };
+        let extensions = fields.explicit_extensions(3, &mut skipped)?;
         fields.finish()?;
         Ok(Self {
             version,
-            serial_number: SerialNumber(serial),
+            serial_number,
             signature,
             issuer,
             validity,
@@ -712,16 +734,8 @@ impl<'a> CertificateList<'a> {
     }
 
     fn decode(der: &'a [u8]) -> Res<Self> {
-        let mut outer = Elements::new(der);
-        let list = outer.expect(SEQUENCE)?;
-        outer.finish()?;
+        let (tbs, list, signature_algorithm, signature_value) = signed(der, Ok)?;
         let mut fields = Elements::new(list.content);
-        let tbs = fields.expect(SEQUENCE)?;
-        let signature_algorithm = algorithm(fields.expect(SEQUENCE)?)?;
-        let signature_value = BitStringRef::from_der(fields.expect(0x03)?.whole)?;
-        fields.finish()?;
-
-        let mut fields = Elements::new(tbs.content);
         // Not OPTIONAL in x509-cert: a v1 CRL, without it, is refused.
         let version = Version::from_der(fields.expect(0x02)?.whole)?;
         let signature = algorithm(fields.expect(SEQUENCE)?)?;
@@ -736,14 +750,10 @@ impl<'a> CertificateList<'a> {
             Some(SEQUENCE) => Some(revoked_certificates(fields.next()?)?),
             _ => None,
         };
-        let mut skipped = 0;
-        let crl_extensions = match fields.context(0, &mut skipped)? {
-            Some(field) => Some(extensions(explicit(field)?)?),
-            None => None,
-        };
+        let crl_extensions = fields.explicit_extensions(0, &mut 0)?;
         fields.finish()?;
         Ok(Self {
-            tbs: tbs.whole,
+            tbs,
             version,
             signature,
             issuer,
@@ -847,41 +857,74 @@ fn walk_sets(der: &[u8], counted: bool) -> bool {
     true
 }
 
+/// Both decodings of `der` when both accept it, `None` when both refuse it, `Err`
+/// (naming `who`) when only one does.
+fn both_accept<A, B>(
+    who: &str,
+    der: &[u8],
+    ours: der::Result<A>,
+    theirs: der::Result<B>,
+) -> Result<Option<(A, B)>, String> {
+    match (ours, theirs) {
+        (Ok(ours), Ok(theirs)) => Ok(Some((ours, theirs))),
+        (Err(_), Err(_)) => Ok(None),
+        (ours, theirs) => Err(format!(
+            "{who} disagree on {der:02x?}: ours {:?}, x509-cert {:?}",
+            ours.err(),
+            theirs.err()
+        )),
+    }
+}
+
+/// The fields two decodings disagree on.
+#[derive(Default)]
+struct Differences(Vec<String>);
+
+impl Differences {
+    /// Notes `what` when not `equal`.
+    fn same(&mut self, what: &str, equal: bool) {
+        if !equal {
+            self.0.push(what.to_owned());
+        }
+    }
+
+    /// `Ok(true)` (both accepted it alike), or `Err` naming what `who` differ in.
+    fn result(self, who: &str, der: &[u8]) -> Result<bool, String> {
+        if self.0.is_empty() {
+            Ok(true)
+        } else {
+            Err(format!("{who} differ in {:?} on {der:02x?}", self.0))
+        }
+    }
+}
+
+/// The DER of `e`, empty when it cannot be encoded (for comparisons).
+fn enc(e: &impl der::Encode) -> Vec<u8> {
+    e.to_der().unwrap_or_default()
+}
+
 /// Decodes `der` with this module and with x509-cert and compares the results:
 /// whether each accepts it, every field, and the names as the verifier renders
 /// them. `Ok(true)` when both accept it alike, `Ok(false)` when both refuse it,
 /// `Err` names the first difference. For the unit tests and the fuzz targets.
 pub(crate) fn compare_with_x509_cert(der: &[u8]) -> Result<bool, String> {
-    use der::Encode;
-    let ours = Certificate::from_der(der);
-    let theirs = x509_cert::Certificate::from_der(der);
-    let (ours, theirs) = match (ours, theirs) {
-        (Ok(ours), Ok(theirs)) => (ours, theirs),
-        (Err(_), Err(_)) => return Ok(false),
-        (ours, theirs) => {
-            return Err(format!(
-                "decoders disagree on {der:02x?}: ours {:?}, x509-cert {:?}",
-                ours.err(),
-                theirs.err()
-            ))
-        }
+    let Some((ours, theirs)) = both_accept(
+        "decoders",
+        der,
+        Certificate::from_der(der),
+        x509_cert::Certificate::from_der(der),
+    )?
+    else {
+        return Ok(false);
     };
-    fn enc(e: &impl Encode) -> Vec<u8> {
-        e.to_der().unwrap_or_default()
-    }
-    let mut differences = Vec::new();
-    let mut same = |what: &str, equal: bool| {
-        if !equal {
-            differences.push(what.to_owned());
-        }
-    };
+    let mut differences = Differences::default();
     let (t, o) = (&theirs.tbs_certificate, &ours.tbs_certificate);
-    same("version", t.version == o.version);
-    same(
+    differences.same("version", t.version == o.version);
+    differences.same(
         "serial",
         t.serial_number.as_bytes() == o.serial_number.0.as_bytes(),
     );
-    same("signature", enc(&t.signature) == enc(&o.signature));
+    differences.same("signature", enc(&t.signature) == enc(&o.signature));
     // Names: the same attributes in the same (x509-cert's sorted) order.
     let listed = |name: &Name<'_>| {
         let mut all = Vec::new();
@@ -899,33 +942,33 @@ pub(crate) fn compare_with_x509_cert(der: &[u8]) -> Result<bool, String> {
         })
         .collect::<Vec<_>>()
     };
-    same("issuer", theirs_listed(&t.issuer) == listed(&o.issuer));
-    same("subject", theirs_listed(&t.subject) == listed(&o.subject));
-    same("validity", t.validity == o.validity);
-    same(
+    differences.same("issuer", theirs_listed(&t.issuer) == listed(&o.issuer));
+    differences.same("subject", theirs_listed(&t.subject) == listed(&o.subject));
+    differences.same("validity", t.validity == o.validity);
+    differences.same(
         "spki",
         enc(&t.subject_public_key_info) == enc(&o.subject_public_key_info),
     );
-    same(
+    differences.same(
         "issuerUniqueID",
         t.issuer_unique_id.as_ref().map(enc) == o.issuer_unique_id.as_ref().map(enc),
     );
-    same(
+    differences.same(
         "subjectUniqueID",
         t.subject_unique_id.as_ref().map(enc) == o.subject_unique_id.as_ref().map(enc),
     );
-    same(
+    differences.same(
         "extensions",
         t.extensions
             .as_ref()
             .map(|e| e.iter().map(enc).collect::<Vec<_>>())
             == o.extensions.as_ref().map(|e| e.iter().map(enc).collect()),
     );
-    same(
+    differences.same(
         "signatureAlgorithm",
         enc(&theirs.signature_algorithm) == enc(&ours.signature_algorithm),
     );
-    same(
+    differences.same(
         "signatureValue",
         enc(&theirs.signature) == enc(&ours.signature),
     );
@@ -935,22 +978,18 @@ pub(crate) fn compare_with_x509_cert(der: &[u8]) -> Result<bool, String> {
     // context-specific elements it skipped, while the signature covers the
     // bytes as they are.)
     let render = |tlv: &[u8]| crate::identity::render_go_der(tlv);
-    same(
+    differences.same(
         "issuer text",
         render(&enc(&t.issuer)) == render(o.issuer.tlv),
     );
-    same(
+    differences.same(
         "subject text",
         render(&enc(&t.subject)) == render(o.subject.tlv),
     );
     if let Err(e) = crate::cert::Cert::parse(der, "certificate") {
-        same("parts", !e.message().contains("locate"));
+        differences.same("parts", !e.message().contains("locate"));
     }
-    if differences.is_empty() {
-        Ok(true)
-    } else {
-        Err(format!("decoders differ in {differences:?} on {der:02x?}"))
-    }
+    differences.result("decoders", der)
 }
 
 /// Decodes the CRL `der` with this module and with x509-cert and compares the
@@ -959,47 +998,34 @@ pub(crate) fn compare_with_x509_cert(der: &[u8]) -> Result<bool, String> {
 /// when both refuse it, `Err` names the first difference. For the unit tests
 /// and the fuzz targets.
 pub(crate) fn compare_crl_with_x509_cert(der: &[u8]) -> Result<bool, String> {
-    use der::Encode;
-    let ours = CertificateList::from_der(der);
-    let theirs = x509_cert::crl::CertificateList::from_der(der);
-    let (ours, theirs) = match (ours, theirs) {
-        (Ok(ours), Ok(theirs)) => (ours, theirs),
-        (Err(_), Err(_)) => return Ok(false),
-        (ours, theirs) => {
-            return Err(format!(
-                "CRL decoders disagree on {der:02x?}: ours {:?}, x509-cert {:?}",
-                ours.err(),
-                theirs.err()
-            ))
-        }
+    let Some((ours, theirs)) = both_accept(
+        "CRL decoders",
+        der,
+        CertificateList::from_der(der),
+        x509_cert::crl::CertificateList::from_der(der),
+    )?
+    else {
+        return Ok(false);
     };
-    fn enc(e: &impl Encode) -> Vec<u8> {
-        e.to_der().unwrap_or_default()
-    }
-    let mut differences = Vec::new();
-    let mut same = |what: &str, equal: bool| {
-        if !equal {
-            differences.push(what.to_owned());
-        }
-    };
+    let mut differences = Differences::default();
     let t = &theirs.tbs_cert_list;
     // The signed bytes as they are (x509-cert re-encodes; the signature covers
     // the original encoding).
-    same("tbs", crate::cert::original_tbs(der) == Some(ours.tbs));
-    same("version", t.version == ours.version);
-    same("signature", enc(&t.signature) == enc(&ours.signature));
-    same(
+    differences.same("tbs", crate::cert::original_tbs(der) == Some(ours.tbs));
+    differences.same("version", t.version == ours.version);
+    differences.same("signature", enc(&t.signature) == enc(&ours.signature));
+    differences.same(
         "issuer",
         enc(&t.issuer) == crl_issuer(&ours.issuer).unwrap_or_default(),
     );
-    same("thisUpdate", t.this_update == ours.this_update);
-    same("nextUpdate", t.next_update == ours.next_update);
+    differences.same("thisUpdate", t.this_update == ours.this_update);
+    differences.same("nextUpdate", t.next_update == ours.next_update);
     let exts =
         |e: &Option<Vec<Extension<'_>>>| e.as_ref().map(|e| e.iter().map(enc).collect::<Vec<_>>());
     let their_exts = |e: &Option<x509_cert::ext::Extensions>| {
         e.as_ref().map(|e| e.iter().map(enc).collect::<Vec<_>>())
     };
-    same(
+    differences.same(
         "crlExtensions",
         their_exts(&t.crl_extensions) == exts(&ours.crl_extensions),
     );
@@ -1025,22 +1051,16 @@ pub(crate) fn compare_crl_with_x509_cert(der: &[u8]) -> Result<bool, String> {
             })
             .collect::<Vec<_>>()
     });
-    same("revokedCertificates", theirs_revoked == ours_revoked);
-    same(
+    differences.same("revokedCertificates", theirs_revoked == ours_revoked);
+    differences.same(
         "signatureAlgorithm",
         enc(&theirs.signature_algorithm) == enc(&ours.signature_algorithm),
     );
-    same(
+    differences.same(
         "signatureValue",
         enc(&theirs.signature) == enc(&ours.signature_value),
     );
-    if differences.is_empty() {
-        Ok(true)
-    } else {
-        Err(format!(
-            "CRL decoders differ in {differences:?} on {der:02x?}"
-        ))
-    }
+    differences.result("CRL decoders", der)
 }
 
 /// A CRL issuer's Name as x509-cert re-encodes it (its RDNs' attributes
