@@ -148,10 +148,6 @@ impl Crl {
         })
     }
 
-    fn this_update(&self) -> Time {
-        self.this_update
-    }
-
     /// Signature by `issuer`, freshness at `now`, no unknown critical extension.
     fn validate(&self, issuer: &Cert, now: Time, known: &Known<'_>) -> Result<(), String> {
         let kind = if self.delta_base.is_some() {
@@ -201,10 +197,10 @@ impl Crl {
                 "the {kind} expired at {next_update} (nextUpdate); fetch a current one"
             ));
         }
-        if now < self.this_update() {
+        if now < self.this_update {
             return Err(format!(
                 "the {kind} is not valid before {} (thisUpdate)",
-                self.this_update()
+                self.this_update
             ));
         }
         for &(extn_id, critical) in &self.extensions {

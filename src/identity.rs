@@ -98,14 +98,14 @@ pub(crate) fn is_subset(identity: &Dn, leaf: &Dn) -> bool {
 /// (verification step 6; spec 6.5).
 ///
 /// `"*"` accepts any subject. Otherwise at least one `x509.subject` identity must be
-/// a subset of the subject as rendered by Go (`rendered`, [`render_go`] of the
-/// leaf's subject) and parsed under spec 6.5 (`leaf`, [`parse_dn`] of `rendered`).
-pub(crate) fn check_trusted_identity(
+/// a subset of the subject as rendered by Go ([`render_go`] of the leaf's subject)
+/// and parsed under spec 6.5 ([`parse_dn`] of the rendering): `leaf` gives both,
+/// and is only called when an identity is not `"*"`.
+pub(crate) fn check_trusted_identity<'l>(
     identities: &[String],
-    rendered: &str,
-    leaf: &Result<Dn, String>,
+    leaf: impl FnOnce() -> (&'l str, &'l Result<Dn, String>),
 ) -> Result<(), Error> {
-    TrustedSubjects::parse(identities).check(rendered, leaf)
+    TrustedSubjects::parse(identities).check(leaf)
 }
 
 /// A statement's trusted identities read for [`check_trusted_identity`]: the
@@ -126,17 +126,16 @@ impl TrustedSubjects {
         }
     }
 
-    /// Whether the identities hold `"*"`, which trusts any subject.
-    pub(crate) fn accepts_any(&self) -> bool {
-        self.wildcard
-    }
-
     /// The check of [`check_trusted_identity`].
-    pub(crate) fn check(&self, rendered: &str, leaf: &Result<Dn, String>) -> Result<(), Error> {
+    pub(crate) fn check<'l>(
+        &self,
+        leaf: impl FnOnce() -> (&'l str, &'l Result<Dn, String>),
+    ) -> Result<(), Error> {
         if self.wildcard {
             return Ok(());
         }
         let trusted = self.subjects.as_ref().map_err(Clone::clone)?;
+        let (rendered, leaf) = leaf();
         let leaf = leaf.as_ref().map_err(|why| {
             err(
                 ErrorCode::IdentityLeafSubjectUnparsable,
@@ -1110,7 +1109,8 @@ qCPKeDbrkBdwkxcGEBr1OocdN0gdUZQ=
 
     fn check_name(identities: &[String], subject: &Name) -> Result<(), Error> {
         let rendered = render_go(subject);
-        check_trusted_identity(identities, &rendered, &parse_dn(&rendered))
+        let parsed = parse_dn(&rendered);
+        check_trusted_identity(identities, || (&rendered, &parsed))
     }
 
     fn ids(list: &[&str]) -> Vec<String> {

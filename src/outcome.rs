@@ -153,10 +153,9 @@ impl CertificateFacts {
     /// `first_subject` is the first certificate's subject when already rendered.
     pub(crate) fn of_chain<'a>(
         certs: impl IntoIterator<Item = &'a Cert>,
-        first_subject: Option<String>,
+        mut first_subject: Option<String>,
     ) -> Vec<Self> {
         let certs: Vec<&Cert> = certs.into_iter().collect();
-        let mut first_subject = first_subject;
         let subjects: Vec<String> = certs
             .iter()
             .map(|c| first_subject.take().unwrap_or_else(|| c.subject_text()))
@@ -197,15 +196,11 @@ impl CertificateFacts {
 /// facts of a verified chain are rendered when the list is first read, once (a
 /// chain the verifier caches renders them once for all its outcomes), and
 /// clones share them.
-#[derive(Clone, Default)]
+#[derive(Clone)]
 pub struct CertificateList(Arc<Pending>);
 
 /// Where a [`CertificateList`]'s facts come from.
-#[derive(Default)]
 enum Pending {
-    /// No certificates.
-    #[default]
-    Empty,
     /// Facts given whole.
     Ready(Vec<CertificateFacts>),
     /// A parsed `x5c` chain, which renders its facts once.
@@ -239,10 +234,17 @@ impl CertificateList {
     #[cfg(test)]
     pub(crate) fn is_rendered(&self) -> bool {
         match &*self.0 {
-            Pending::Empty | Pending::Ready(_) => true,
+            Pending::Ready(_) => true,
             Pending::Chain(chain) => chain.facts_rendered(),
             Pending::Token { facts, .. } => facts.get().is_some(),
         }
+    }
+}
+
+impl Default for CertificateList {
+    /// No certificates.
+    fn default() -> Self {
+        Vec::new().into()
     }
 }
 
@@ -257,7 +259,6 @@ impl Deref for CertificateList {
 
     fn deref(&self) -> &[CertificateFacts] {
         match &*self.0 {
-            Pending::Empty => &[],
             Pending::Ready(facts) => facts,
             Pending::Chain(chain) => chain.facts(),
             Pending::Token {

@@ -478,16 +478,11 @@ impl Verifier {
         match &integral.aws {
             Some(aws_facts) => aws::check_identity(&statement.trusted_identities, aws_facts),
             None => {
-                let chain = &integral.chain;
+                // Rendered and parsed only when an identity is not "*".
+                let leaf = || (integral.chain.leaf_subject(), integral.chain.leaf_dn());
                 match self.subjects(statement) {
-                    // Nothing to render or parse.
-                    Some(subjects) if subjects.accepts_any() => Ok(()),
-                    Some(subjects) => subjects.check(chain.leaf_subject(), chain.leaf_dn()),
-                    None => identity::check_trusted_identity(
-                        &statement.trusted_identities,
-                        chain.leaf_subject(),
-                        chain.leaf_dn(),
-                    ),
+                    Some(subjects) => subjects.check(leaf),
+                    None => identity::check_trusted_identity(&statement.trusted_identities, leaf),
                 }
             }
         }

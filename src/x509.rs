@@ -686,10 +686,8 @@ impl<'a> Name<'a> {
 pub(crate) struct CertificateList<'a> {
     /// The tbsCertList's exact TLV (what the issuer signed).
     pub tbs: &'a [u8],
-    #[cfg_attr(not(test), allow(dead_code))]
     pub version: Version,
     /// The tbsCertList's signature algorithm field.
-    #[cfg_attr(not(test), allow(dead_code))]
     pub signature: AlgorithmIdentifierRef<'a>,
     pub issuer: Name<'a>,
     pub this_update: x509_cert::time::Time,
