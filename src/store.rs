@@ -5,7 +5,7 @@
 //! failed to load is remembered as broken, and fails verification only when a
 //! policy statement actually consults it — as notation does.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 use crate::cert::{split_pem_or_der, Cert};
@@ -35,13 +35,63 @@ enum Entry {
 #[derive(Debug, Clone)]
 pub struct TrustStore {
     stores: BTreeMap<StoreRef, Entry>,
-    /// SHA-256 of every store certificate whose self-signature was verified at load.
-    verified_roots: HashSet<[u8; 32]>,
-    /// Every store certificate's key, by the certificate's SHA-256, prepared once
-    /// per signature scheme on first use: certificates signed by a root are checked
-    /// without parsing the root's key again.
-    keys: HashMap<[u8; 32], Arc<KeySlots>>,
+    /// Every certificate added to any store, found by its bytes.
+    index: Index,
     limits: Limits,
+}
+
+/// What the store knows of one of its certificates.
+#[derive(Debug, Clone)]
+struct Indexed {
+    cert: Arc<Cert>,
+    /// Its self-signature was verified when it was added.
+    verified_root: bool,
+    /// Its key, prepared once per signature scheme on first use: certificates
+    /// signed by a store certificate are checked without parsing its key again.
+    key: Arc<KeySlots>,
+}
+
+/// The store's certificates by [`tag`], each confirmed by comparing its DER: a
+/// lookup costs no hashing of the certificate (a verification without cache asks
+/// for the root of every chain it reads).
+#[derive(Debug, Clone, Default)]
+struct Index(HashMap<u64, Vec<Indexed>>);
+
+/// Which bucket of the [`Index`] a certificate goes in: its length and its last
+/// eight bytes, the end of its signature value, which differs from certificate to
+/// certificate. Not a digest: certificates made to share a tag share a bucket and
+/// are told apart by their DER.
+fn tag(der: &[u8]) -> u64 {
+    let mut last = [0; 8];
+    let n = der.len().min(8);
+    last[..n].copy_from_slice(&der[der.len() - n..]);
+    u64::from_le_bytes(last) ^ der.len() as u64
+}
+
+impl Index {
+    fn get(&self, cert: &Cert) -> Option<&Indexed> {
+        self.0
+            .get(&tag(&cert.der))?
+            .iter()
+            .find(|known| known.cert.der == cert.der)
+    }
+
+    /// The entry of `cert`, added if it has none.
+    fn entry(&mut self, cert: &Arc<Cert>) -> &mut Indexed {
+        let bucket = self.0.entry(tag(&cert.der)).or_default();
+        let at = match bucket.iter().position(|known| known.cert.der == cert.der) {
+            Some(at) => at,
+            None => {
+                bucket.push(Indexed {
+                    cert: Arc::clone(cert),
+                    verified_root: false,
+                    key: Arc::default(),
+                });
+                bucket.len() - 1
+            }
+        };
+        &mut bucket[at]
+    }
 }
 
 impl Default for TrustStore {
@@ -64,10 +114,9 @@ impl TrustStore {
         ] {
             let entry = builtin_root(name, pem);
             if let Entry::Loaded(certs) = &entry {
-                store
-                    .verified_roots
-                    .extend(certs.iter().map(|c| *c.sha256()));
-                store.add_keys(certs);
+                for cert in certs {
+                    store.index.entry(cert).verified_root = true;
+                }
             }
             if let Ok(store_ref) = StoreRef::parse(name) {
                 store.stores.insert(store_ref, entry);
@@ -80,8 +129,7 @@ impl TrustStore {
     pub fn empty() -> Self {
         Self {
             stores: BTreeMap::new(),
-            verified_roots: HashSet::new(),
-            keys: HashMap::new(),
+            index: Index::default(),
             limits: Limits::default(),
         }
     }
@@ -107,9 +155,15 @@ impl TrustStore {
     /// notation does for a store directory with a bad file.
     pub fn add(&mut self, store: &str, bytes: &[u8]) -> Result<usize, Error> {
         let store_ref = StoreRef::parse(store)?;
-        let result = self.load(&store_ref, bytes).and_then(|certs| {
-            let count = certs.len();
-            self.add_keys(&certs);
+        let result = self.load(&store_ref, bytes).and_then(|loaded| {
+            let count = loaded.len();
+            let certs = loaded
+                .into_iter()
+                .map(|(cert, self_signed)| {
+                    self.index.entry(&cert).verified_root |= self_signed;
+                    cert
+                })
+                .collect();
             match self.stores.get_mut(&store_ref) {
                 Some(Entry::Broken(_)) => {}
                 Some(Entry::Loaded(existing)) => merge(existing, certs, &store_ref, &self.limits)?,
@@ -152,7 +206,8 @@ impl TrustStore {
         self.stores.keys().map(ToString::to_string).collect()
     }
 
-    fn load(&mut self, store: &StoreRef, bytes: &[u8]) -> Result<Vec<Arc<Cert>>, Error> {
+    /// The certificates of `bytes`, each with whether it is self-signed.
+    fn load(&self, store: &StoreRef, bytes: &[u8]) -> Result<Vec<(Arc<Cert>, bool)>, Error> {
         let ders = split_pem_or_der(bytes, 1000).map_err(|reason| {
             err(
                 ErrorCode::StoreFileInvalid,
@@ -194,10 +249,7 @@ impl TrustStore {
                     }
                 }
             }
-            if self_signed {
-                self.verified_roots.insert(*cert.sha256());
-            }
-            out.push(Arc::new(cert));
+            out.push((Arc::new(cert), self_signed));
         }
         Ok(out)
     }
@@ -219,13 +271,9 @@ impl TrustStore {
 
     /// Whether `cert` is a store certificate whose self-signature was verified at load.
     pub(crate) fn is_verified_root(&self, cert: &Cert) -> bool {
-        self.verified_roots.contains(cert.sha256())
-    }
-
-    fn add_keys(&mut self, certs: &[Arc<Cert>]) {
-        for cert in certs {
-            self.keys.entry(*cert.sha256()).or_default();
-        }
+        self.index
+            .get(cert)
+            .is_some_and(|known| known.verified_root)
     }
 
     /// [`crate::crypto::verify`] with `signer`'s key, prepared once, when `signer` is a
@@ -237,8 +285,12 @@ impl TrustStore {
         message: &[u8],
         signature: &[u8],
     ) -> Option<bool> {
-        let slots = self.keys.get(signer.sha256())?;
-        Some(slots.verify(scheme, signer.key_bits(), message, signature))
+        let known = self.index.get(signer)?;
+        Some(
+            known
+                .key
+                .verify(scheme, signer.key_bits(), message, signature),
+        )
     }
 }
 
@@ -329,13 +381,46 @@ mod tests {
             );
             assert!(!raw(b"other"));
         }
-        let slots = format!("{:?}", store.keys[root.sha256()]);
+        let slots = format!("{:?}", store.index.get(&root).unwrap().key);
         assert!(slots.contains("prepared: 1"), "{slots}");
         let empty = TrustStore::empty();
         assert_eq!(
             empty.verify_by(&root, scheme, root.tbs(), root.signature()),
             None
         );
+    }
+
+    /// The index finds a store certificate by a tag of its bytes and confirms it
+    /// by its DER: a certificate made to share the tag (same length, same
+    /// signature) is not the store's, and a store certificate added to a second
+    /// store keeps its one entry.
+    #[test]
+    fn the_index_confirms_certificates_by_their_der() {
+        let mut store = TrustStore::new();
+        let store_ref = StoreRef::parse(AWS_SIGNER_STORE).unwrap();
+        let root = store.lookup(&store_ref).unwrap()[0].clone();
+        assert!(store.is_verified_root(&root));
+        let mut der = root.der.clone();
+        let at = root.serial().as_ptr() as usize - root.der.as_ptr() as usize;
+        der[at + 1] ^= 1;
+        let twin = Cert::parse(&der, "twin").unwrap();
+        assert_eq!(tag(&twin.der), tag(&root.der));
+        assert_ne!(twin.der, root.der);
+        assert!(!store.is_verified_root(&twin));
+        let scheme = root.signature_scheme(&root.key).unwrap();
+        assert_eq!(
+            store.verify_by(&twin, scheme, root.tbs(), root.signature()),
+            None
+        );
+        // The twin (a CA) added to a store gets its own entry beside the root's;
+        // its serial changed, so it is not self-signed, not a verified root.
+        assert_eq!(store.add("ca:twin", &twin.der).unwrap(), 1);
+        assert_eq!(store.index.0[&tag(&root.der)].len(), 2);
+        assert!(!store.is_verified_root(&twin));
+        assert!(store.is_verified_root(&root));
+        assert_eq!(store.add("ca:again", &root.der).unwrap(), 1);
+        assert_eq!(store.index.0[&tag(&root.der)].len(), 2);
+        assert!(store.is_verified_root(&root));
     }
 
     fn fingerprints(store: &TrustStore, name: &str) -> Vec<String> {
