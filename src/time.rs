@@ -37,6 +37,15 @@ impl Time {
             .unwrap_or_else(|| format!("@{}", self.secs))
     }
 
+    /// `t` as an instant when its year is 0 to 9999, the years RFC 3339 can
+    /// write (every time the verifier reports is written so); `None` otherwise.
+    pub(crate) fn from_datetime(t: OffsetDateTime) -> Option<Self> {
+        (0..=9999).contains(&t.year()).then(|| Self {
+            secs: t.unix_timestamp(),
+            nanos: t.nanosecond(),
+        })
+    }
+
     pub(crate) fn from_der(t: &x509_cert::time::Time) -> Self {
         let d = t.to_unix_duration();
         Self {

@@ -17,7 +17,6 @@ use der::{
     Decode, DecodeValue, Encode, EncodeValue, FixedTag, Header, Length, Reader, Sequence,
     SliceReader, Tag, TagNumber, Tagged, Writer,
 };
-use time::format_description::well_known::Rfc3339;
 use time::{Date, Duration, Month, OffsetDateTime, PrimitiveDateTime};
 use x509_cert::attr::Attribute;
 use x509_cert::ext::pkix::name::GeneralName;
@@ -1042,8 +1041,10 @@ fn parse_generalized_time(text: &[u8]) -> Option<OffsetDateTime> {
     Some(PrimitiveDateTime::new(date, time).assume_utc())
 }
 
+/// `t` as an instant, when it can be written in RFC 3339 (a test compares this
+/// with writing and reading it).
 fn to_time(t: OffsetDateTime) -> Option<Time> {
-    Time::parse_rfc3339(&t.format(&Rfc3339).ok()?)
+    Time::from_datetime(t)
 }
 
 fn out_of_range() -> Error {
@@ -1432,6 +1433,38 @@ fn signing_certificate<'a>(token: &'a Token, signer_info: &Signer<'_>) -> Result
 mod tests {
     use super::*;
     use crate::test_der::{self, Node};
+
+    /// `to_time` is writing the time in RFC 3339 and reading it back, without the
+    /// text: the same instant, and `None` for the same times.
+    #[test]
+    fn to_time_is_an_rfc3339_round_trip() {
+        use time::format_description::well_known::Rfc3339;
+        let round_trip = |t: OffsetDateTime| Time::parse_rfc3339(&t.format(&Rfc3339).ok()?);
+        let mut times = Vec::new();
+        // The `time` crate holds years -9999 to 9999.
+        for year in [-9999, -1, 0, 1, 1969, 1970, 2026, 9999] {
+            for (ordinal, h, m, s, nanos) in [
+                (1, 0, 0, 0, 0),
+                (59, 12, 30, 1, 1),
+                (365, 23, 59, 59, 999_999_999),
+                (200, 7, 0, 59, 500_000_000),
+            ] {
+                let date = Date::from_ordinal_date(year, ordinal).unwrap();
+                let time = time::Time::from_hms_nano(h, m, s, nanos).unwrap();
+                times.push(PrimitiveDateTime::new(date, time).assume_utc());
+            }
+        }
+        times.extend([
+            OffsetDateTime::UNIX_EPOCH,
+            OffsetDateTime::UNIX_EPOCH - Duration::nanoseconds(1),
+        ]);
+        let mut some = 0;
+        for t in times {
+            assert_eq!(to_time(t), round_trip(t), "{t}");
+            some += usize::from(to_time(t).is_some());
+        }
+        assert!(some > 20, "{some}");
+    }
 
     #[test]
     fn generalized_time_forms() {
