@@ -173,8 +173,9 @@ impl SignedAttrs<'_> {
         }
     }
 
-    /// The values of the first attribute `oid`, if any.
-    fn values(&self, oid: ObjectIdentifier) -> Option<Vec<AnyRef<'_>>> {
+    /// The first value of the first attribute `oid` and whether that attribute
+    /// has more; `None` when no attribute is `oid`.
+    fn first_value(&self, oid: ObjectIdentifier) -> Option<(Option<AnyRef<'_>>, bool)> {
         match self.attrs {
             Attrs::Der(content) => {
                 let mut reader = SliceReader::new(content).ok()?;
@@ -188,7 +189,14 @@ impl SignedAttrs<'_> {
                     }
                     let attr = AttributeRef::from_der(tlv).ok()?;
                     if attr.oid == oid {
-                        return values_of(attr.values.0);
+                        // Its values were read in DER order when the token was
+                        // parsed ([`borrowed_attributes`]).
+                        let mut values = SliceReader::new(attr.values.0).ok()?;
+                        if values.is_finished() {
+                            return Some((None, false));
+                        }
+                        let first = AnyRef::from_der(values.tlv_bytes().ok()?).ok()?;
+                        return Some((Some(first), !values.is_finished()));
                     }
                 }
                 None
@@ -196,20 +204,20 @@ impl SignedAttrs<'_> {
             Attrs::Cms(attrs) => attrs
                 .iter()
                 .find(|a| a.oid == oid)
-                .map(|a| a.values.iter().map(AnyRef::from).collect()),
+                .map(|a| (a.values.get(0).map(AnyRef::from), a.values.len() > 1)),
         }
     }
 
     /// The value of the one attribute `oid`, when it has exactly one value.
     fn single_value(&self, oid: ObjectIdentifier) -> Option<AnyRef<'_>> {
-        match self.values(oid)?.as_slice() {
-            [value] => Some(*value),
+        match self.first_value(oid)? {
+            (Some(value), false) => Some(value),
             _ => None,
         }
     }
 
     fn has(&self, oid: ObjectIdentifier) -> bool {
-        self.values(oid).is_some()
+        self.first_value(oid).is_some()
     }
 
     fn is_empty(&self) -> bool {
@@ -962,13 +970,26 @@ pub(crate) fn compare_with_cms(token: &[u8]) -> Result<bool, String> {
             None => true,
         }
     });
+    // The attributes the verifier looks up, looked up in both.
+    let (ours_signers, theirs_signers) = (ours.signer_infos.list(), theirs.signer_infos.list());
+    let lookups_same = ours_signers.iter().zip(&theirs_signers).all(|(o, t)| {
+        match (&o.signed_attrs, &t.signed_attrs) {
+            (Some(o), Some(t)) => [
+                ID_CONTENT_TYPE,
+                ID_MESSAGE_DIGEST,
+                ID_SIGNING_TIME,
+                ID_SIGNING_CERTIFICATE_V2,
+            ]
+            .into_iter()
+            .all(|oid| o.first_value(oid) == t.first_value(oid)),
+            (o, t) => o.is_none() == t.is_none(),
+        }
+    });
     let mut differences = Vec::new();
     for (what, same) in [
         ("certificates", ours_ders == theirs_ders),
-        (
-            "signer infos",
-            ours.signer_infos.list() == theirs.signer_infos.list(),
-        ),
+        ("attribute lookups", lookups_same),
+        ("signer infos", ours_signers == theirs_signers),
         ("signing certificate attribute", signing_certificates_same),
         ("content type", ours.econtent_type == theirs.econtent_type),
         ("content", ours.content == theirs.content),
@@ -1973,8 +1994,11 @@ mod tests {
                 };
                 let list = attrs.list();
                 for (oid, _) in &list {
-                    let first = list.iter().find(|(o, _)| o == oid).map(|(_, v)| v.clone());
-                    assert_eq!(attrs.values(*oid), first);
+                    let first = list
+                        .iter()
+                        .find(|(o, _)| o == oid)
+                        .map(|(_, v)| (v.first().copied(), v.len() > 1));
+                    assert_eq!(attrs.first_value(*oid), first);
                     looked_up += 1;
                     let arcs: Vec<u32> = oid.arcs().collect();
                     let mut other = arcs.clone();
@@ -1984,7 +2008,7 @@ mod tests {
                         ObjectIdentifier::from_arcs(arcs[..arcs.len() - 1].to_vec()).unwrap(),
                     ];
                     for absent in absent.iter().filter(|a| list.iter().all(|(o, _)| o != *a)) {
-                        assert_eq!(attrs.values(*absent), None, "{absent}");
+                        assert_eq!(attrs.first_value(*absent), None, "{absent}");
                     }
                 }
                 for (attr, tlv) in list.iter().zip(attribute_tlvs(attrs)) {
