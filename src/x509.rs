@@ -341,7 +341,13 @@ fn unexpected(expected: u8, actual: u8) -> der::Error {
 /// identifier that `from_bytes` returns for those octets (a unit test checks), so
 /// only its validation, the walk over every arc, is saved.
 fn oid(tlv: Tlv<'_>) -> Res<ObjectIdentifier> {
-    if let Some(known) = COMMON_OIDS.iter().find(|k| k.as_bytes() == tlv.content) {
+    // Many share a length (19 are three octets) and few a last octet too: that
+    // is compared first, without a call to compare the octets.
+    let last = tlv.content.last();
+    if let Some(known) = COMMON_OIDS.iter().find(|k| {
+        let known = k.as_bytes();
+        known.last() == last && known == tlv.content
+    }) {
         return Ok(*known);
     }
     if tlv.content.len() > ObjectIdentifier::MAX_SIZE {
