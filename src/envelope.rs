@@ -3,12 +3,13 @@
 
 use std::sync::Arc;
 
-use serde_json::Value;
+use std::borrow::Cow;
+use std::collections::BTreeMap;
 
 use crate::b64;
 use crate::chain_cache::{ChainCache, ChainKey, ParsedChain};
 use crate::error::{err, Error, ErrorCode};
-use crate::json;
+use crate::json::{self, Borrowed};
 use crate::limits::Limits;
 
 /// The media type of JWS signature envelopes.
@@ -82,13 +83,14 @@ pub(crate) fn parse(
             "the envelope uses the JWS compact serialization; Notary signatures use the flattened JSON serialization",
         ));
     }
-    let value = json::parse(
+    // Borrowed: the base64 strings are decoded and dropped, never kept.
+    let value = json::parse_borrowed(
         bytes,
         limits.max_json_depth,
         "the signature envelope",
         ErrorCode::EnvelopeNotJson,
     )?;
-    let Value::Object(mut top) = value else {
+    let Borrowed::Object(mut top) = value else {
         return Err(err(
             ErrorCode::EnvelopeNotJson,
             "the signature envelope is not a JSON object",
@@ -100,10 +102,10 @@ pub(crate) fn parse(
             "the envelope uses the JWS general serialization (\"signatures\" array); Notary signatures use the flattened serialization with one signature",
         ));
     }
-    json::reject_case_duplicates(&top, "the signature envelope")?;
+    json::reject_case_duplicates(top.keys().map(|k| &**k), "the signature envelope")?;
     if let Some(extra) = top
         .keys()
-        .find(|k| !matches!(k.as_str(), "payload" | "protected" | "header" | "signature"))
+        .find(|k| !matches!(&***k, "payload" | "protected" | "header" | "signature"))
     {
         return Err(err(
             ErrorCode::EnvelopeUnknownMember,
@@ -124,13 +126,13 @@ pub(crate) fn parse(
         ));
     }
 
-    let Some(Value::Object(header)) = top.get("header") else {
+    let Some(Borrowed::Object(header)) = top.get("header") else {
         return Err(err(
             ErrorCode::CertificateChainMissing,
             "the envelope has no unprotected \"header\" object; it must carry the certificate chain in header.x5c",
         ));
     };
-    let Some(Value::Array(entries)) = header.get("x5c") else {
+    let Some(Borrowed::Array(entries)) = header.get("x5c") else {
         return Err(err(
             ErrorCode::CertificateChainMissing,
             "the envelope's header has no \"x5c\" array of certificates",
@@ -152,7 +154,8 @@ pub(crate) fn parse(
             ),
         ));
     }
-    let texts: Option<Vec<&str>> = cache.and_then(|_| entries.iter().map(Value::as_str).collect());
+    let texts: Option<Vec<&str>> =
+        cache.and_then(|_| entries.iter().map(Borrowed::as_str).collect());
     let cached = cache.zip(texts.as_deref()).and_then(|(c, t)| c.get(t));
     let x5c = match cached {
         Some(chain) => X5c::Cached(chain),
@@ -164,7 +167,7 @@ pub(crate) fn parse(
 
     let timestamp = match header.get(TIMESTAMP_SIGNATURE) {
         None => None,
-        Some(Value::String(text)) => Some(b64::standard(text).ok_or_else(|| {
+        Some(Borrowed::String(text)) => Some(b64::standard(text).ok_or_else(|| {
             err(
                 ErrorCode::TimestampSignatureInvalid,
                 "the timestamp countersignature is not standard base64 with padding",
@@ -197,10 +200,10 @@ pub(crate) fn parse(
 
 /// Decodes every `x5c` entry: a string of padded standard base64 within the
 /// certificate size limit.
-fn decode_x5c(entries: &[Value], limits: &Limits) -> Result<Vec<Vec<u8>>, Error> {
+fn decode_x5c(entries: &[Borrowed<'_>], limits: &Limits) -> Result<Vec<Vec<u8>>, Error> {
     let mut x5c = Vec::with_capacity(entries.len());
     for (i, entry) in entries.iter().enumerate() {
-        let Value::String(text) = entry else {
+        let Borrowed::String(text) = entry else {
             return Err(err(
                 ErrorCode::CertificateChainMissing,
                 format!("x5c entry {} is not a string", i + 1),
@@ -228,13 +231,16 @@ fn decode_x5c(entries: &[Value], limits: &Limits) -> Result<Vec<Vec<u8>>, Error>
 }
 
 /// The text of the string member `name`, taken out of `top`.
-fn b64url_member(top: &mut serde_json::Map<String, Value>, name: &str) -> Result<String, Error> {
+fn b64url_member(
+    top: &mut BTreeMap<Cow<'_, str>, Borrowed<'_>>,
+    name: &str,
+) -> Result<String, Error> {
     match top.get_mut(name) {
-        Some(Value::String(s)) if s.contains('.') => Err(err(
+        Some(Borrowed::String(s)) if s.contains('.') => Err(err(
             ErrorCode::EnvelopeMemberHasDot,
             format!("the envelope's \"{name}\" contains a '.', which base64url never does"),
         )),
-        Some(Value::String(s)) => Ok(std::mem::take(s)),
+        Some(Borrowed::String(s)) => Ok(std::mem::take(s).into_owned()),
         Some(_) => Err(err(
             ErrorCode::EnvelopeMemberInvalid,
             format!("the envelope's \"{name}\" is not a string"),

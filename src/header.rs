@@ -104,7 +104,7 @@ pub(crate) fn parse_raw(protected: &[u8], limits: &Limits) -> Result<RawHeader, 
             "the protected header is not a JSON object",
         ));
     };
-    json::reject_case_duplicates(&map, "the protected header")?;
+    json::reject_case_duplicates(map.keys().map(String::as_str), "the protected header")?;
     let alg = match map.get(ALG) {
         Some(Value::String(name)) => Algorithm::from_jws(name).ok_or_else(|| {
             err(

@@ -4,9 +4,12 @@
 
 use core::cell::Cell;
 use core::fmt;
+use core::marker::PhantomData;
+use std::borrow::Cow;
+use std::collections::BTreeMap;
 
 use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
-use serde_json::{Map, Value};
+use serde_json::{Map, Number, Value};
 
 use crate::error::{err, Error, ErrorCode};
 
@@ -34,14 +37,125 @@ pub(crate) fn parse(
     what: &str,
     syntax_code: ErrorCode,
 ) -> Result<Value, Error> {
+    parse_tree(bytes, max_depth, what, syntax_code)
+}
+
+/// [`parse`], its strings and member names borrowed from `bytes` where they
+/// are written without escapes: for documents read once, such as an envelope
+/// whose base64 strings are decoded and dropped.
+pub(crate) fn parse_borrowed<'a>(
+    bytes: &'a [u8],
+    max_depth: usize,
+    what: &str,
+    syntax_code: ErrorCode,
+) -> Result<Borrowed<'a>, Error> {
+    parse_tree(bytes, max_depth, what, syntax_code)
+}
+
+/// A JSON value as [`parse_borrowed`] reads it: [`Value`] with borrowed text.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Borrowed<'a> {
+    Null,
+    Bool(bool),
+    Number(Number),
+    String(Cow<'a, str>),
+    Array(Vec<Borrowed<'a>>),
+    Object(BTreeMap<Cow<'a, str>, Borrowed<'a>>),
+}
+
+impl Borrowed<'_> {
+    pub(crate) fn as_str(&self) -> Option<&str> {
+        match self {
+            Borrowed::String(s) => Some(s),
+            _ => None,
+        }
+    }
+}
+
+/// What the strict visitor builds values with: [`Value`] or [`Borrowed`].
+trait Tree<'de>: Sized {
+    type Members: Default;
+    fn null() -> Self;
+    fn bool(v: bool) -> Self;
+    fn number(v: Number) -> Self;
+    fn string(v: Cow<'de, str>) -> Self;
+    fn array(items: Vec<Self>) -> Self;
+    fn object(object: Self::Members) -> Self;
+    fn contains(object: &Self::Members, key: &str) -> bool;
+    fn insert(object: &mut Self::Members, key: Cow<'de, str>, value: Self);
+}
+
+impl<'de> Tree<'de> for Value {
+    type Members = Map<String, Value>;
+    fn null() -> Self {
+        Value::Null
+    }
+    fn bool(v: bool) -> Self {
+        Value::Bool(v)
+    }
+    fn number(v: Number) -> Self {
+        Value::Number(v)
+    }
+    fn string(v: Cow<'de, str>) -> Self {
+        Value::String(v.into_owned())
+    }
+    fn array(items: Vec<Self>) -> Self {
+        Value::Array(items)
+    }
+    fn object(object: Self::Members) -> Self {
+        Value::Object(object)
+    }
+    fn contains(object: &Self::Members, key: &str) -> bool {
+        object.contains_key(key)
+    }
+    fn insert(object: &mut Self::Members, key: Cow<'de, str>, value: Self) {
+        object.insert(key.into_owned(), value);
+    }
+}
+
+impl<'de> Tree<'de> for Borrowed<'de> {
+    type Members = BTreeMap<Cow<'de, str>, Borrowed<'de>>;
+    fn null() -> Self {
+        Borrowed::Null
+    }
+    fn bool(v: bool) -> Self {
+        Borrowed::Bool(v)
+    }
+    fn number(v: Number) -> Self {
+        Borrowed::Number(v)
+    }
+    fn string(v: Cow<'de, str>) -> Self {
+        Borrowed::String(v)
+    }
+    fn array(items: Vec<Self>) -> Self {
+        Borrowed::Array(items)
+    }
+    fn object(object: Self::Members) -> Self {
+        Borrowed::Object(object)
+    }
+    fn contains(object: &Self::Members, key: &str) -> bool {
+        object.contains_key(key)
+    }
+    fn insert(object: &mut Self::Members, key: Cow<'de, str>, value: Self) {
+        object.insert(key, value);
+    }
+}
+
+fn parse_tree<'a, T: Tree<'a>>(
+    bytes: &'a [u8],
+    max_depth: usize,
+    what: &str,
+    syntax_code: ErrorCode,
+) -> Result<T, Error> {
     let state = State {
         values_left: Cell::new(MAX_VALUES),
         failure: Cell::new(None),
     };
     let mut de = serde_json::Deserializer::from_slice(bytes);
-    let value = StrictSeed {
+    let value = StrictSeed::<T> {
         depth_left: max_depth.min(MAX_SUPPORTED_DEPTH),
         state: &state,
+        tree: PhantomData,
     }
     .deserialize(&mut de)
     .map_err(|e| classify(e, state.failure.take(), what, syntax_code))?;
@@ -112,24 +226,27 @@ const SMALL_OBJECT: usize = 16;
 /// Rejects objects whose member names differ only in ASCII case (Go's JSON decoder
 /// would merge them into one struct field). Only for objects that notation-go
 /// decodes into structs; not for free-form maps such as annotations.
-pub(crate) fn reject_case_duplicates(object: &Map<String, Value>, what: &str) -> Result<(), Error> {
-    let duplicate = |key: &String| {
+pub(crate) fn reject_case_duplicates<'k>(
+    keys: impl ExactSizeIterator<Item = &'k str> + Clone,
+    what: &str,
+) -> Result<(), Error> {
+    let duplicate = |key: &str| {
         err(
             ErrorCode::JsonDuplicateMember,
             format!("{what}: member \"{key}\" appears more than once (names differ only in case)"),
         )
     };
     // Small objects (every real one): compare pairs without allocating.
-    if object.len() <= SMALL_OBJECT {
-        for (j, key) in object.keys().enumerate() {
-            if object.keys().take(j).any(|k| k.eq_ignore_ascii_case(key)) {
+    if keys.len() <= SMALL_OBJECT {
+        for (j, key) in keys.clone().enumerate() {
+            if keys.clone().take(j).any(|k| k.eq_ignore_ascii_case(key)) {
                 return Err(duplicate(key));
             }
         }
         return Ok(());
     }
-    let mut seen = std::collections::HashSet::with_capacity(object.len());
-    for key in object.keys() {
+    let mut seen = std::collections::HashSet::with_capacity(keys.len());
+    for key in keys {
         if !seen.insert(key.to_ascii_lowercase()) {
             return Err(duplicate(key));
         }
@@ -137,15 +254,16 @@ pub(crate) fn reject_case_duplicates(object: &Map<String, Value>, what: &str) ->
     Ok(())
 }
 
-struct StrictSeed<'s> {
+struct StrictSeed<'s, T> {
     depth_left: usize,
     state: &'s State,
+    tree: PhantomData<T>,
 }
 
-impl<'de> DeserializeSeed<'de> for StrictSeed<'_> {
-    type Value = Value;
+impl<'de, T: Tree<'de>> DeserializeSeed<'de> for StrictSeed<'_, T> {
+    type Value = T;
 
-    fn deserialize<D: de::Deserializer<'de>>(self, deserializer: D) -> Result<Value, D::Error> {
+    fn deserialize<D: de::Deserializer<'de>>(self, deserializer: D) -> Result<T, D::Error> {
         // Counted before the value is read, so the one over the limit is never built.
         match self.state.values_left.get().checked_sub(1) {
             Some(left) => self.state.values_left.set(left),
@@ -154,80 +272,121 @@ impl<'de> DeserializeSeed<'de> for StrictSeed<'_> {
         deserializer.deserialize_any(StrictVisitor {
             depth_left: self.depth_left,
             state: self.state,
+            tree: self.tree,
         })
     }
 }
 
-struct StrictVisitor<'s> {
+struct StrictVisitor<'s, T> {
     depth_left: usize,
     state: &'s State,
+    tree: PhantomData<T>,
 }
 
-impl<'s> StrictVisitor<'s> {
-    fn child<E: de::Error>(&self) -> Result<StrictSeed<'s>, E> {
+impl<'s, T> StrictVisitor<'s, T> {
+    fn child<E: de::Error>(&self) -> Result<StrictSeed<'s, T>, E> {
         match self.depth_left.checked_sub(1) {
             Some(depth_left) => Ok(StrictSeed {
                 depth_left,
                 state: self.state,
+                tree: PhantomData,
             }),
             None => Err(self.state.fail(Failure::TooDeep)),
         }
     }
 }
 
-impl<'de> Visitor<'de> for StrictVisitor<'_> {
-    type Value = Value;
+impl<'de, T: Tree<'de>> Visitor<'de> for StrictVisitor<'_, T> {
+    type Value = T;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a JSON value")
     }
 
-    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
-        Ok(Value::Bool(v))
+    fn visit_bool<E>(self, v: bool) -> Result<T, E> {
+        Ok(T::bool(v))
     }
 
-    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
-        Ok(Value::from(v))
+    fn visit_i64<E>(self, v: i64) -> Result<T, E> {
+        Ok(T::number(Number::from(v)))
     }
 
-    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
-        Ok(Value::from(v))
+    fn visit_u64<E>(self, v: u64) -> Result<T, E> {
+        Ok(T::number(Number::from(v)))
     }
 
-    fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
-        Ok(serde_json::Number::from_f64(v).map_or(Value::Null, Value::Number))
+    fn visit_f64<E>(self, v: f64) -> Result<T, E> {
+        Ok(Number::from_f64(v).map_or_else(T::null, T::number))
     }
 
-    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
-        Ok(Value::String(v.to_owned()))
+    fn visit_borrowed_str<E>(self, v: &'de str) -> Result<T, E> {
+        Ok(T::string(Cow::Borrowed(v)))
     }
 
-    fn visit_string<E>(self, v: String) -> Result<Value, E> {
-        Ok(Value::String(v))
+    fn visit_str<E>(self, v: &str) -> Result<T, E> {
+        Ok(T::string(Cow::Owned(v.to_owned())))
     }
 
-    fn visit_unit<E>(self) -> Result<Value, E> {
-        Ok(Value::Null)
+    fn visit_string<E>(self, v: String) -> Result<T, E> {
+        Ok(T::string(Cow::Owned(v)))
     }
 
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+    fn visit_unit<E>(self) -> Result<T, E> {
+        Ok(T::null())
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<T, A::Error> {
         let mut items = Vec::new();
         while let Some(item) = seq.next_element_seed(self.child()?)? {
             items.push(item);
         }
-        Ok(Value::Array(items))
+        Ok(T::array(items))
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
-        let mut object = Map::new();
-        while let Some(key) = map.next_key::<String>()? {
-            if object.contains_key(&key) {
-                return Err(self.state.fail(Failure::Duplicate(key)));
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<T, A::Error> {
+        let mut object = T::Members::default();
+        while let Some(key) = map.next_key_seed(KeySeed)? {
+            if T::contains(&object, &key) {
+                return Err(self.state.fail(Failure::Duplicate(key.into_owned())));
             }
             let value = map.next_value_seed(self.child()?)?;
-            object.insert(key, value);
+            T::insert(&mut object, key, value);
         }
-        Ok(Value::Object(object))
+        Ok(T::object(object))
+    }
+}
+
+/// A member name, borrowed when written without escapes.
+struct KeySeed;
+
+impl<'de> DeserializeSeed<'de> for KeySeed {
+    type Value = Cow<'de, str>;
+
+    fn deserialize<D: de::Deserializer<'de>>(
+        self,
+        deserializer: D,
+    ) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_str(KeySeed)
+    }
+}
+
+impl<'de> Visitor<'de> for KeySeed {
+    type Value = Cow<'de, str>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a member name")
+    }
+
+    fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Self::Value, E> {
+        Ok(Cow::Borrowed(v))
+    }
+
+    fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(Cow::Owned(v.to_owned()))
+    }
+
+    fn visit_string<E>(self, v: String) -> Result<Self::Value, E> {
+        Ok(Cow::Owned(v))
     }
 }
 
@@ -236,7 +395,55 @@ mod tests {
     use super::*;
 
     fn p(s: &str) -> Result<Value, Error> {
-        parse(s.as_bytes(), 8, "test", ErrorCode::EnvelopeNotJson)
+        let value = parse(s.as_bytes(), 8, "test", ErrorCode::EnvelopeNotJson);
+        let borrowed = parse_borrowed(s.as_bytes(), 8, "test", ErrorCode::EnvelopeNotJson);
+        // Both trees accept the same documents, refuse the same with the same
+        // error, and hold the same values.
+        match (&value, borrowed) {
+            (Ok(value), Ok(borrowed)) => assert_eq!(owned(borrowed), *value, "{s}"),
+            (Err(e), Err(b)) => assert_eq!((e.code(), e.message()), (b.code(), b.message())),
+            (value, borrowed) => panic!("{s}: {value:?} but {borrowed:?}"),
+        }
+        value
+    }
+
+    fn owned(value: Borrowed<'_>) -> Value {
+        match value {
+            Borrowed::Null => Value::Null,
+            Borrowed::Bool(b) => Value::Bool(b),
+            Borrowed::Number(n) => Value::Number(n),
+            Borrowed::String(s) => Value::String(s.into_owned()),
+            Borrowed::Array(items) => Value::Array(items.into_iter().map(owned).collect()),
+            Borrowed::Object(members) => Value::Object(
+                members
+                    .into_iter()
+                    .map(|(k, v)| (k.into_owned(), owned(v)))
+                    .collect(),
+            ),
+        }
+    }
+
+    fn keys(v: &Value) -> impl ExactSizeIterator<Item = &str> + Clone {
+        v.as_object().unwrap().keys().map(String::as_str)
+    }
+
+    /// Strings and member names written without escapes are borrowed; with
+    /// escapes they are read as `Value` reads them.
+    #[test]
+    fn borrowed_strings_borrow_unless_escaped() {
+        let text = r#"{"plain":"abc","esc\u0061ped":"a\"b","n":[1,-2,2.5,null,true]}"#;
+        let Borrowed::Object(members) =
+            parse_borrowed(text.as_bytes(), 8, "test", ErrorCode::EnvelopeNotJson).unwrap()
+        else {
+            panic!("an object")
+        };
+        let (plain_key, plain) = members.get_key_value("plain").unwrap();
+        assert!(matches!(plain_key, Cow::Borrowed(_)));
+        assert!(matches!(plain, Borrowed::String(Cow::Borrowed("abc"))));
+        let (escaped_key, escaped) = members.get_key_value("escaped").unwrap();
+        assert!(matches!(escaped_key, Cow::Owned(_)));
+        assert_eq!(escaped.as_str(), Some("a\"b"));
+        assert_eq!(owned(Borrowed::Object(members)), p(text).unwrap());
     }
 
     #[test]
@@ -336,7 +543,7 @@ mod tests {
     #[test]
     fn case_duplicates() {
         let v = p(r#"{"alg":1,"ALG":2}"#).unwrap();
-        let e = reject_case_duplicates(v.as_object().unwrap(), "x").unwrap_err();
+        let e = reject_case_duplicates(keys(&v), "x").unwrap_err();
         assert_eq!(e.code(), ErrorCode::JsonDuplicateMember);
         // Small objects are checked pair by pair, large ones through a set: both
         // report the same member (the later one in key order).
@@ -346,10 +553,10 @@ mod tests {
                 .chain([r#""Cty":0"#.to_owned(), r#""cty":1"#.to_owned()])
                 .collect();
             let v = p(&format!("{{{}}}", members.join(","))).unwrap();
-            let e = reject_case_duplicates(v.as_object().unwrap(), "x").unwrap_err();
+            let e = reject_case_duplicates(keys(&v), "x").unwrap_err();
             assert!(e.message().contains(r#"member "cty""#), "{fill}: {e}");
             let ok = p(&format!("{{{}}}", members[..fill].join(","))).unwrap();
-            assert!(reject_case_duplicates(ok.as_object().unwrap(), "x").is_ok());
+            assert!(reject_case_duplicates(keys(&ok), "x").is_ok());
         }
     }
 }

@@ -70,7 +70,7 @@ pub(crate) fn parse(payload: &[u8], limits: &Limits) -> Result<Descriptor, Error
             "the signed payload is not a JSON object",
         ));
     };
-    json::reject_case_duplicates(&top, "the signed payload")?;
+    json::reject_case_duplicates(top.keys().map(String::as_str), "the signed payload")?;
     let Some(target) = top.remove("targetArtifact") else {
         return Err(err(
             ErrorCode::PayloadInvalid,
@@ -78,7 +78,10 @@ pub(crate) fn parse(payload: &[u8], limits: &Limits) -> Result<Descriptor, Error
         ));
     };
     if let Value::Object(fields) = &target {
-        json::reject_case_duplicates(fields, "the signed targetArtifact")?;
+        json::reject_case_duplicates(
+            fields.keys().map(String::as_str),
+            "the signed targetArtifact",
+        )?;
     }
     serde_json::from_value(target).map_err(|e| {
         err(
