@@ -72,6 +72,57 @@ impl Borrowed<'_> {
     }
 }
 
+/// Parses `bytes` into both trees (at most `max_depth` levels) and compares
+/// them: the same acceptance, the same error (code and message) or the same
+/// values. `Ok(accepted)`, or `Err` saying how they differ (unit tests, the
+/// `envelope` fuzz target).
+pub(crate) fn compare_trees(bytes: &[u8], max_depth: usize) -> Result<bool, String> {
+    let code = ErrorCode::EnvelopeNotJson;
+    same(
+        parse(bytes, max_depth, "document", code),
+        parse_borrowed(bytes, max_depth, "document", code),
+    )
+}
+
+fn same(
+    value: Result<Value, Error>,
+    borrowed: Result<Borrowed<'_>, Error>,
+) -> Result<bool, String> {
+    match (value, borrowed) {
+        (Ok(value), Ok(borrowed)) => {
+            let borrowed = owned(borrowed);
+            if borrowed == value {
+                Ok(true)
+            } else {
+                Err(format!("the trees differ: {value} and {borrowed}"))
+            }
+        }
+        (Err(e), Err(b)) if (e.code(), e.message()) == (b.code(), b.message()) => Ok(false),
+        (value, borrowed) => Err(format!(
+            "the trees differ: {:?} and {:?}",
+            value.map(|_| ()),
+            borrowed.map(|_| ())
+        )),
+    }
+}
+
+/// A [`Borrowed`] tree as the [`Value`] it stands for.
+fn owned(value: Borrowed<'_>) -> Value {
+    match value {
+        Borrowed::Null => Value::Null,
+        Borrowed::Bool(b) => Value::Bool(b),
+        Borrowed::Number(n) => Value::Number(n),
+        Borrowed::String(s) => Value::String(s.into_owned()),
+        Borrowed::Array(items) => Value::Array(items.into_iter().map(owned).collect()),
+        Borrowed::Object(members) => Value::Object(
+            members
+                .into_iter()
+                .map(|(k, v)| (k.into_owned(), owned(v)))
+                .collect(),
+        ),
+    }
+}
+
 /// What the strict visitor builds values with: [`Value`] or [`Borrowed`].
 trait Tree<'de>: Sized {
     type Members: Default;
@@ -395,32 +446,23 @@ mod tests {
     use super::*;
 
     fn p(s: &str) -> Result<Value, Error> {
-        let value = parse(s.as_bytes(), 8, "test", ErrorCode::EnvelopeNotJson);
-        let borrowed = parse_borrowed(s.as_bytes(), 8, "test", ErrorCode::EnvelopeNotJson);
         // Both trees accept the same documents, refuse the same with the same
         // error, and hold the same values.
-        match (&value, borrowed) {
-            (Ok(value), Ok(borrowed)) => assert_eq!(owned(borrowed), *value, "{s}"),
-            (Err(e), Err(b)) => assert_eq!((e.code(), e.message()), (b.code(), b.message())),
-            (value, borrowed) => panic!("{s}: {value:?} but {borrowed:?}"),
-        }
-        value
+        compare_trees(s.as_bytes(), 8).unwrap();
+        parse(s.as_bytes(), 8, "test", ErrorCode::EnvelopeNotJson)
     }
 
-    fn owned(value: Borrowed<'_>) -> Value {
-        match value {
-            Borrowed::Null => Value::Null,
-            Borrowed::Bool(b) => Value::Bool(b),
-            Borrowed::Number(n) => Value::Number(n),
-            Borrowed::String(s) => Value::String(s.into_owned()),
-            Borrowed::Array(items) => Value::Array(items.into_iter().map(owned).collect()),
-            Borrowed::Object(members) => Value::Object(
-                members
-                    .into_iter()
-                    .map(|(k, v)| (k.into_owned(), owned(v)))
-                    .collect(),
-            ),
-        }
+    /// compare_trees tells a difference: a value changed, an error changed.
+    #[test]
+    fn compare_trees_finds_differences() {
+        assert_eq!(compare_trees(br#"{"a":["x",1]}"#, 8), Ok(true));
+        assert_eq!(compare_trees(br#"{"a":1,"a":2}"#, 8), Ok(false));
+        let value = parse(br#"{"a":"x"}"#, 8, "", ErrorCode::EnvelopeNotJson).unwrap();
+        let other = parse_borrowed(br#"{"a":"y"}"#, 8, "", ErrorCode::EnvelopeNotJson);
+        assert!(same(Ok(value), other).is_err());
+        let e = parse(b"[", 8, "", ErrorCode::EnvelopeNotJson);
+        let b = parse_borrowed(b"[", 8, "", ErrorCode::PayloadNotObject);
+        assert!(same(e, b).is_err());
     }
 
     fn keys(v: &Value) -> impl ExactSizeIterator<Item = &str> + Clone {

@@ -109,6 +109,13 @@ pub mod fuzzing {
     pub fn compare_timestamp_token_parsers(token: &[u8]) -> Result<bool, String> {
         crate::timestamp::compare_with_cms(token)
     }
+
+    /// Parses JSON into the owned tree (`serde_json::Value`) and the borrowed one
+    /// the envelope is read with; `Err` says how they differ (acceptance, error,
+    /// values). `Ok(accepted)` otherwise.
+    pub fn compare_json_trees(bytes: &[u8]) -> Result<bool, String> {
+        crate::json::compare_trees(bytes, crate::Limits::default().max_json_depth)
+    }
 }
 pub mod verifier;
 
