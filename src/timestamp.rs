@@ -1439,7 +1439,9 @@ fn signing_certificate<'a>(token: &'a Token, signer_info: &Signer<'_>) -> Result
             bad("its certificate hash algorithm is not SHA-256, SHA-384 or SHA-512")
         })?,
     };
-    // The certificate's SHA-256 was taken when it was parsed.
+    // SHA-256: computed once per certificate and kept with it (a token's
+    // certificates the chain cache holds are hashed once for all the tokens
+    // that carry them).
     let matches = match hash {
         Hash::Sha256 => candidate.sha256()[..] == *first.cert_hash,
         _ => crypto::digest(hash, &candidate.der) == *first.cert_hash,
