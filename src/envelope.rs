@@ -22,11 +22,12 @@ pub(crate) const SIGNING_AGENT: &str = "io.cncf.notary.signingAgent";
 
 /// A syntactically valid envelope; nothing in it is trusted yet.
 #[derive(Debug, Clone)]
-pub(crate) struct Envelope {
-    /// `protected` exactly as it appears (the signing input uses it verbatim).
-    pub protected_b64: String,
-    /// `payload` exactly as it appears.
-    pub payload_b64: String,
+pub(crate) struct Envelope<'a> {
+    /// `protected` exactly as it appears (the signing input uses it verbatim),
+    /// borrowed from the envelope unless written with JSON escapes.
+    pub protected_b64: Cow<'a, str>,
+    /// `payload` exactly as it appears, borrowed likewise.
+    pub payload_b64: Cow<'a, str>,
     pub protected: Vec<u8>,
     pub payload: Vec<u8>,
     pub signature: Vec<u8>,
@@ -47,7 +48,7 @@ pub(crate) enum X5c {
     Cached(Arc<ParsedChain>),
 }
 
-impl Envelope {
+impl Envelope<'_> {
     /// The JWS signing input `protected.payload`.
     pub fn signing_input(&self) -> Vec<u8> {
         let mut input = Vec::with_capacity(self.protected_b64.len() + 1 + self.payload_b64.len());
@@ -61,11 +62,11 @@ impl Envelope {
 /// Parses an envelope (JWS-01 … JWS-13) and its certificate chain. With a chain
 /// cache, an `x5c` whose text the cache holds is not decoded again (a cached chain
 /// decoded without error).
-pub(crate) fn parse(
-    bytes: &[u8],
+pub(crate) fn parse<'a>(
+    bytes: &'a [u8],
     limits: &Limits,
     cache: Option<&ChainCache>,
-) -> Result<(Envelope, X5c), Error> {
+) -> Result<(Envelope<'a>, X5c), Error> {
     if bytes.len() > limits.max_envelope_bytes {
         return Err(err(
             ErrorCode::LimitExceeded,
@@ -231,16 +232,16 @@ fn decode_x5c(entries: &[Borrowed<'_>], limits: &Limits) -> Result<Vec<Vec<u8>>,
 }
 
 /// The text of the string member `name`, taken out of `top`.
-fn b64url_member(
-    top: &mut BTreeMap<Cow<'_, str>, Borrowed<'_>>,
+fn b64url_member<'a>(
+    top: &mut BTreeMap<Cow<'a, str>, Borrowed<'a>>,
     name: &str,
-) -> Result<String, Error> {
+) -> Result<Cow<'a, str>, Error> {
     match top.get_mut(name) {
         Some(Borrowed::String(s)) if s.contains('.') => Err(err(
             ErrorCode::EnvelopeMemberHasDot,
             format!("the envelope's \"{name}\" contains a '.', which base64url never does"),
         )),
-        Some(Borrowed::String(s)) => Ok(std::mem::take(s).into_owned()),
+        Some(Borrowed::String(s)) => Ok(std::mem::take(s)),
         Some(_) => Err(err(
             ErrorCode::EnvelopeMemberInvalid,
             format!("the envelope's \"{name}\" is not a string"),

@@ -153,8 +153,8 @@ pub struct Verifier {
 }
 
 /// A signature whose integrity checks passed.
-struct Integral {
-    envelope: Envelope,
+struct Integral<'a> {
+    envelope: Envelope<'a>,
     header: ProtectedHeader,
     chain: Arc<ParsedChain>,
     /// The timestamp countersignature, parsed (not verified), if there is one.
@@ -362,12 +362,12 @@ impl Verifier {
     }
 
     /// Integrity (spec §8 step 3–4), plus the AWS plugin's protocol checks.
-    fn integrity(
+    fn integrity<'a>(
         &self,
-        request: &Request<'_>,
+        request: &Request<'a>,
         statement: &Statement,
         run: &mut Run,
-    ) -> Result<Integral, Error> {
+    ) -> Result<Integral<'a>, Error> {
         if request.envelope_media_type != JWS_MEDIA_TYPE {
             return Err(err(
                 ErrorCode::EnvelopeMediaTypeUnsupported,
@@ -434,7 +434,7 @@ impl Verifier {
         Ok(())
     }
 
-    fn authenticity(&self, statement: &Statement, integral: &Integral) -> Result<(), Error> {
+    fn authenticity(&self, statement: &Statement, integral: &Integral<'_>) -> Result<(), Error> {
         let store_type = match integral.header.scheme {
             SigningScheme::X509 => StoreType::Ca,
             SigningScheme::SigningAuthority => StoreType::SigningAuthority,
@@ -491,7 +491,7 @@ impl Verifier {
     fn authentic_timestamp(
         &self,
         statement: &Statement,
-        integral: &Integral,
+        integral: &Integral<'_>,
         request: &Request<'_>,
     ) -> Result<(), Error> {
         let chain = &integral.chain.certs;
@@ -611,11 +611,11 @@ enum Source {
 
 /// Envelope syntax, protected header stage 1 and every certificate parsed (or the
 /// chain found in the cache).
-fn parse_structure(
-    bytes: &[u8],
+fn parse_structure<'a>(
+    bytes: &'a [u8],
     limits: &Limits,
     cache: Option<&ChainCache>,
-) -> Result<(Envelope, header::RawHeader, Arc<ParsedChain>, Source), Error> {
+) -> Result<(Envelope<'a>, header::RawHeader, Arc<ParsedChain>, Source), Error> {
     let (envelope, x5c) = envelope::parse(bytes, limits, cache)?;
     let raw = header::parse_raw(&envelope.protected, limits)?;
     let (certificates, key) = match x5c {
