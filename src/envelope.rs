@@ -84,7 +84,8 @@ pub(crate) fn parse<'a>(
             "the envelope uses the JWS compact serialization; Notary signatures use the flattened JSON serialization",
         ));
     }
-    // Borrowed: the base64 strings are decoded and dropped, never kept.
+    // Borrowed: the base64 strings are decoded without a copy; protected and
+    // payload stay borrowed for the signing input.
     let value = json::parse_borrowed(
         bytes,
         limits.max_json_depth,

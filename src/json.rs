@@ -41,8 +41,8 @@ pub(crate) fn parse(
 }
 
 /// [`parse`], its strings and member names borrowed from `bytes` where they
-/// are written without escapes: for documents read once, such as an envelope
-/// whose base64 strings are decoded and dropped.
+/// are written without escapes: for documents whose long strings are read in
+/// place, such as an envelope's base64 members.
 pub(crate) fn parse_borrowed<'a>(
     bytes: &'a [u8],
     max_depth: usize,

@@ -125,6 +125,39 @@ fn ansic(t: Option<OffsetDateTime>) -> String {
 mod tests {
     use super::*;
 
+    /// `from_datetime` (how a timestamp token's times are taken) is writing the
+    /// time in RFC 3339 and reading it back, without the text: the same instant,
+    /// and `None` for the same times.
+    #[test]
+    fn from_datetime_is_an_rfc3339_round_trip() {
+        use time::{Date, Duration, PrimitiveDateTime};
+        let round_trip = |t: OffsetDateTime| Time::parse_rfc3339(&t.format(&Rfc3339).ok()?);
+        let mut times = Vec::new();
+        // The `time` crate holds years -9999 to 9999.
+        for year in [-9999, -1, 0, 1, 1969, 1970, 2026, 9999] {
+            for (ordinal, h, m, s, nanos) in [
+                (1, 0, 0, 0, 0),
+                (59, 12, 30, 1, 1),
+                (365, 23, 59, 59, 999_999_999),
+                (200, 7, 0, 59, 500_000_000),
+            ] {
+                let date = Date::from_ordinal_date(year, ordinal).unwrap();
+                let time = time::Time::from_hms_nano(h, m, s, nanos).unwrap();
+                times.push(PrimitiveDateTime::new(date, time).assume_utc());
+            }
+        }
+        times.extend([
+            OffsetDateTime::UNIX_EPOCH,
+            OffsetDateTime::UNIX_EPOCH - Duration::nanoseconds(1),
+        ]);
+        let mut some = 0;
+        for t in times {
+            assert_eq!(Time::from_datetime(t), round_trip(t), "{t}");
+            some += usize::from(Time::from_datetime(t).is_some());
+        }
+        assert!(some > 20, "{some}");
+    }
+
     #[test]
     fn parses_rfc3339_forms() {
         let z = Time::parse_rfc3339("2026-11-24T00:00:00Z").unwrap();

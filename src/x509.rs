@@ -907,6 +907,11 @@ fn enc(e: &impl der::Encode) -> Vec<u8> {
     e.to_der().unwrap_or_default()
 }
 
+/// The DER of each element of an optional list (extensions, for comparisons).
+fn enc_list<T: der::Encode>(list: &Option<Vec<T>>) -> Option<Vec<Vec<u8>>> {
+    list.as_ref().map(|l| l.iter().map(enc).collect())
+}
+
 /// Decodes `der` with this module and with x509-cert and compares the results:
 /// whether each accepts it, every field, and the names as the verifier renders
 /// them. `Ok(true)` when both accept it alike, `Ok(false)` when both refuse it,
@@ -963,10 +968,7 @@ pub(crate) fn compare_with_x509_cert(der: &[u8]) -> Result<bool, String> {
     );
     differences.same(
         "extensions",
-        t.extensions
-            .as_ref()
-            .map(|e| e.iter().map(enc).collect::<Vec<_>>())
-            == o.extensions.as_ref().map(|e| e.iter().map(enc).collect()),
+        enc_list(&t.extensions) == enc_list(&o.extensions),
     );
     differences.same(
         "signatureAlgorithm",
@@ -1024,14 +1026,9 @@ pub(crate) fn compare_crl_with_x509_cert(der: &[u8]) -> Result<bool, String> {
     );
     differences.same("thisUpdate", t.this_update == ours.this_update);
     differences.same("nextUpdate", t.next_update == ours.next_update);
-    let exts =
-        |e: &Option<Vec<Extension<'_>>>| e.as_ref().map(|e| e.iter().map(enc).collect::<Vec<_>>());
-    let their_exts = |e: &Option<x509_cert::ext::Extensions>| {
-        e.as_ref().map(|e| e.iter().map(enc).collect::<Vec<_>>())
-    };
     differences.same(
         "crlExtensions",
-        their_exts(&t.crl_extensions) == exts(&ours.crl_extensions),
+        enc_list(&t.crl_extensions) == enc_list(&ours.crl_extensions),
     );
     let theirs_revoked = t.revoked_certificates.as_ref().map(|list| {
         list.iter()
@@ -1039,7 +1036,7 @@ pub(crate) fn compare_crl_with_x509_cert(der: &[u8]) -> Result<bool, String> {
                 (
                     r.serial_number.as_bytes().to_vec(),
                     r.revocation_date,
-                    their_exts(&r.crl_entry_extensions),
+                    enc_list(&r.crl_entry_extensions),
                 )
             })
             .collect::<Vec<_>>()
@@ -1050,7 +1047,7 @@ pub(crate) fn compare_crl_with_x509_cert(der: &[u8]) -> Result<bool, String> {
                 (
                     r.serial_number.0.as_bytes().to_vec(),
                     r.revocation_date,
-                    exts(&r.crl_entry_extensions),
+                    enc_list(&r.crl_entry_extensions),
                 )
             })
             .collect::<Vec<_>>()
