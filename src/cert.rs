@@ -19,6 +19,7 @@ use crate::x509;
 
 use crate::crypto::{self, Curve, Hash, Scheme};
 use crate::error::{err, Error, ErrorCode};
+use crate::store::TrustStore;
 use crate::time::Time;
 
 /// The public key of a certificate.
@@ -140,6 +141,54 @@ impl Cert {
     /// [`Cert::parse`], keeping `der` rather than a copy of it.
     pub(crate) fn parse_owned(der: Vec<u8>, what: impl Display) -> Result<Self, Error> {
         Self::parse_cow(Cow::Owned(der), &what)
+    }
+
+    /// [`Cert::parse_owned`], unless `store` holds a certificate of exactly these
+    /// bytes: then a copy of the store's parse, which is what parsing them gives
+    /// (a chain usually carries its root, which the store has read already).
+    pub(crate) fn parse_owned_or_known(
+        der: Vec<u8>,
+        what: impl Display,
+        store: Option<&TrustStore>,
+    ) -> Result<Self, Error> {
+        match store.and_then(|s| s.parsed(&der)) {
+            Some(known) => Ok(known.with_der(der)),
+            None => Self::parse_owned(der, what),
+        }
+    }
+
+    /// [`Cert::parse`], or a copy of `store`'s parse of the same bytes, as
+    /// [`Cert::parse_owned_or_known`].
+    pub(crate) fn parse_or_known(
+        der: &[u8],
+        what: impl Display,
+        store: Option<&TrustStore>,
+    ) -> Result<Self, Error> {
+        match store.and_then(|s| s.parsed(der)) {
+            Some(known) => Ok(known.clone()),
+            None => Self::parse(der, what),
+        }
+    }
+
+    /// This certificate with `der`, the same bytes as its own, kept as its DER.
+    fn with_der(&self, der: Vec<u8>) -> Self {
+        debug_assert!(der == self.der);
+        // No `..`: a field added to `Cert` must be decided on here.
+        Self {
+            der,
+            parts: self.parts.clone(),
+            key: self.key.clone(),
+            sig_alg: self.sig_alg.clone(),
+            not_before: self.not_before,
+            not_after: self.not_after,
+            basic_constraints: self.basic_constraints.clone(),
+            key_usage: self.key_usage.clone(),
+            ext_key_usage: self.ext_key_usage.clone(),
+            ocsp_urls: self.ocsp_urls.clone(),
+            crl_urls: self.crl_urls.clone(),
+            sha256: self.sha256.clone(),
+            extensions: self.extensions.clone(),
+        }
     }
 
     /// `what` is only formatted for an error.
@@ -539,6 +588,55 @@ mod tests {
             seen += 1;
         }
         assert!(seen > 50, "only {seen} certificates found");
+    }
+
+    /// A certificate a store holds is taken from the store, field for field what
+    /// parsing its bytes gives: for every fixture certificate, through both
+    /// entry points; bytes the store does not hold are parsed, and refused as
+    /// parsing refuses them.
+    #[test]
+    fn a_store_certificate_is_what_parsing_it_gives() {
+        let mut seen = 0;
+        for (path, der) in fixture_certificates() {
+            let Ok(parsed) = Cert::parse(&der, "fixture") else {
+                continue;
+            };
+            let mut store = TrustStore::empty();
+            if store.add("ca:fixture", &der).is_err() {
+                continue; // not a CA certificate the store takes
+            }
+            let known = store.parsed(&der).unwrap();
+            // The store's copy, hashed: the copies carry its digest.
+            known.sha256();
+            for copy in [
+                Cert::parse_owned_or_known(der.clone(), "fixture", Some(&store)).unwrap(),
+                Cert::parse_or_known(&der, "fixture", Some(&store)).unwrap(),
+            ] {
+                assert!(copy.hashed(), "{path:?}: not the store's");
+                assert_eq!(format!("{copy:?}"), format!("{known:?}"), "{path:?}");
+                let (mut copy, mut parsed) = (copy, parsed.clone());
+                copy.sha256 = OnceLock::new();
+                parsed.sha256 = OnceLock::new();
+                assert_eq!(format!("{copy:?}"), format!("{parsed:?}"), "{path:?}");
+            }
+            seen += 1;
+        }
+        assert!(seen > 20, "only {seen} CA certificates found");
+        let store = TrustStore::new();
+        let (_, der) = fixture_certificates().remove(0);
+        let alone = Cert::parse_or_known(&der, "fixture", Some(&store)).unwrap();
+        assert!(!alone.hashed());
+        let mut broken = der.clone();
+        broken.truncate(der.len() - 1);
+        for what in [
+            Cert::parse_or_known(&broken, "fixture", Some(&store)).unwrap_err(),
+            Cert::parse_owned_or_known(broken.clone(), "fixture", Some(&store)).unwrap_err(),
+        ] {
+            assert_eq!(
+                what.message(),
+                Cert::parse(&broken, "fixture").unwrap_err().message()
+            );
+        }
     }
 
     /// The DER of every certificate in a PEM file under tests/fixtures.

@@ -70,10 +70,14 @@ fn tag(der: &[u8]) -> u64 {
 
 impl Index {
     fn get(&self, cert: &Cert) -> Option<&Indexed> {
+        self.get_der(&cert.der)
+    }
+
+    fn get_der(&self, der: &[u8]) -> Option<&Indexed> {
         self.0
-            .get(&tag(&cert.der))?
+            .get(&tag(der))?
             .iter()
-            .find(|known| known.cert.der == cert.der)
+            .find(|known| known.cert.der == der)
     }
 
     /// The entry of `cert`, added if it has none.
@@ -269,6 +273,15 @@ impl TrustStore {
         }
     }
 
+    /// The parse of the store certificate whose DER is exactly `der`, if any store
+    /// holds one: the same bytes parse to the same certificate, so a chain that
+    /// carries a store certificate (most end in their root) takes this one rather
+    /// than reading it again. Which store holds it does not matter here; the trust
+    /// policy's stores are consulted when the chain is validated.
+    pub(crate) fn parsed(&self, der: &[u8]) -> Option<&Cert> {
+        self.index.get_der(der).map(|known| &*known.cert)
+    }
+
     /// Whether `cert` is a store certificate whose self-signature was verified at load.
     pub(crate) fn is_verified_root(&self, cert: &Cert) -> bool {
         self.index
@@ -407,6 +420,8 @@ mod tests {
         assert_eq!(tag(&twin.der), tag(&root.der));
         assert_ne!(twin.der, root.der);
         assert!(!store.is_verified_root(&twin));
+        assert!(std::ptr::eq(store.parsed(&root.der).unwrap(), &*root));
+        assert!(store.parsed(&twin.der).is_none());
         let scheme = root.signature_scheme(&root.key).unwrap();
         assert_eq!(
             store.verify_by(&twin, scheme, root.tbs(), root.signature()),

@@ -30,6 +30,7 @@ use crate::crypto::{self, Hash};
 use crate::error::{err, Error, ErrorCode};
 use crate::outcome::{CertificateFacts, CertificateList, TimestampFacts};
 use crate::signed_data;
+use crate::store::TrustStore;
 use crate::time::Time;
 use crate::tsa_chain;
 use crate::x509;
@@ -178,26 +179,23 @@ impl SignedAttrs<'_> {
     fn first_value(&self, oid: ObjectIdentifier) -> Option<(Option<AnyRef<'_>>, bool)> {
         match self.attrs {
             Attrs::Der(content) => {
-                let mut reader = SliceReader::new(content).ok()?;
-                while !reader.is_finished() {
-                    let tlv = reader.tlv_bytes().ok()?;
-                    // Every attribute decoded when the token was parsed, so an
-                    // attribute whose type's encoding differs is not `oid` (DER
-                    // encodes an OID one way) and need not be decoded again.
-                    if attribute_type(tlv).is_some_and(|t| t != oid.as_bytes()) {
+                // Every attribute was decoded, its values in DER order, when the
+                // token was parsed ([`borrowed_attributes`]): here they are only
+                // found again. DER encodes an OID one way, so comparing the
+                // type's encoding is comparing the type.
+                let mut rest = content;
+                while !rest.is_empty() {
+                    let mut fields = x509::split_tlv(&mut rest)?.content;
+                    if x509::split_tlv(&mut fields)?.content != oid.as_bytes() {
                         continue;
                     }
-                    let attr = AttributeRef::from_der(tlv).ok()?;
-                    if attr.oid == oid {
-                        // Its values were read in DER order when the token was
-                        // parsed ([`borrowed_attributes`]).
-                        let mut values = SliceReader::new(attr.values.0).ok()?;
-                        if values.is_finished() {
-                            return Some((None, false));
-                        }
-                        let first = AnyRef::from_der(values.tlv_bytes().ok()?).ok()?;
-                        return Some((Some(first), !values.is_finished()));
+                    let mut values = x509::split_tlv(&mut fields)?.content;
+                    if values.is_empty() {
+                        return Some((None, false));
                     }
+                    let first = x509::split_tlv(&mut values)?;
+                    let first = AnyRef::new(Tag::try_from(first.tag).ok()?, first.content).ok()?;
+                    return Some((Some(first), !values.is_empty()));
                 }
                 None
             }
@@ -318,7 +316,9 @@ fn borrowed_signer(set: &[u8]) -> Option<Option<Box<SignerParts>>> {
     };
     let signed_attrs = match info.signed_attrs {
         Some(attrs) => {
-            borrowed_attributes(attrs.0)?;
+            if !attributes_read(attrs.0) {
+                return None;
+            }
             let mut der = Vec::with_capacity(attrs.0.len() + 6);
             Header::new(Tag::Set, Length::try_from(attrs.0.len()).ok()?)
                 .ok()?
@@ -329,8 +329,11 @@ fn borrowed_signer(set: &[u8]) -> Option<Option<Box<SignerParts>>> {
         }
         None => None,
     };
-    if let Some(attrs) = info.unsigned_attrs {
-        borrowed_attributes(attrs.0)?;
+    if info
+        .unsigned_attrs
+        .is_some_and(|attrs| !attributes_read(attrs.0))
+    {
+        return None;
     }
     Some(Some(Box::new(SignerParts {
         version: info.version,
@@ -351,55 +354,57 @@ fn borrowed_signer(set: &[u8]) -> Option<Option<Box<SignerParts>>> {
 /// sorts, and refuses when equal); `None` otherwise.
 fn borrowed_attributes(content: &[u8]) -> Option<Vec<(ObjectIdentifier, Vec<AnyRef<'_>>)>> {
     let mut attrs = Vec::new();
-    each_in_der_order(content, |tlv| {
-        let attr = AttributeRef::from_der(tlv).ok()?;
-        attrs.push((attr.oid, values_of(attr.values.0)?));
+    each_attribute(content, |oid, values| {
+        let mut list = Vec::new();
+        each_in_der_order(values, |value| {
+            list.push(AnyRef::new(Tag::try_from(value.tag).ok()?, value.content).ok()?);
+            Some(())
+        })?;
+        attrs.push((oid, list));
         Some(())
     })?;
     Some(attrs)
 }
 
-/// The content octets of the type (OBJECT IDENTIFIER) of an attribute, its
-/// DER `SEQUENCE { type, values }`; `None` when it does not read as one.
-fn attribute_type(attribute: &[u8]) -> Option<&[u8]> {
-    let mut reader = SliceReader::new(attribute).ok()?;
-    let outer = Header::decode(&mut reader).ok()?;
-    let oid = Header::decode(&mut reader).ok()?;
-    if outer.tag != Tag::Sequence || oid.tag != Tag::ObjectIdentifier {
-        return None;
-    }
-    reader.read_slice(oid.length).ok()
+/// Whether [`borrowed_attributes`] reads `content`, without collecting what it
+/// reads.
+fn attributes_read(content: &[u8]) -> bool {
+    each_attribute(content, |_, _| Some(())).is_some()
 }
 
-/// Calls `each` with every element (TLV) of a SET OF's content, when they are
-/// in DER order with no two equal (strictly increasing encodings); `None` when
-/// they are not, or when `each` returns `None`.
+/// Calls `each` with the type and the values' content of every attribute of a
+/// SET OF Attribute's content, when [`borrowed_attributes`] reads it: the
+/// attributes, and each one's values, in DER order with no two equal (every
+/// value's tag one `der` knows).
+fn each_attribute<'a>(
+    content: &'a [u8],
+    mut each: impl FnMut(ObjectIdentifier, &'a [u8]) -> Option<()>,
+) -> Option<()> {
+    each_in_der_order(content, |tlv| {
+        let (oid, values) = x509::cms_attribute(tlv.whole)?;
+        each_in_der_order(values, |_| Some(()))?;
+        each(oid, values)
+    })
+}
+
+/// Calls `each` with every element of a SET OF's content, when they are in DER
+/// order with no two equal (strictly increasing encodings); `None` when they are
+/// not, or when `each` returns `None`.
 fn each_in_der_order<'a>(
     content: &'a [u8],
-    mut each: impl FnMut(&'a [u8]) -> Option<()>,
+    mut each: impl FnMut(x509::Tlv<'a>) -> Option<()>,
 ) -> Option<()> {
-    let mut reader = SliceReader::new(content).ok()?;
+    let mut rest = content;
     let mut previous: Option<&[u8]> = None;
-    while !reader.is_finished() {
-        let tlv = reader.tlv_bytes().ok()?;
-        if previous.is_some_and(|p| p >= tlv) {
+    while !rest.is_empty() {
+        let tlv = x509::split_tlv(&mut rest)?;
+        if previous.is_some_and(|p| p >= tlv.whole) {
             return None;
         }
-        previous = Some(tlv);
+        previous = Some(tlv.whole);
         each(tlv)?;
     }
     Some(())
-}
-
-/// The values of an attribute (its SET's content), when in DER order with no
-/// two equal.
-fn values_of(content: &[u8]) -> Option<Vec<AnyRef<'_>>> {
-    let mut values = Vec::new();
-    each_in_der_order(content, |tlv| {
-        values.push(AnyRef::from_der(tlv).ok()?);
-        Some(())
-    })?;
-    Some(values)
 }
 
 /// The whole TLV of `value`, which was decoded from `outer` (so its content is
@@ -411,13 +416,6 @@ fn tlv_in<'a>(outer: &'a [u8], value: AnyRef<'a>) -> Option<&'a [u8]> {
         .ok()?;
     let header = usize::try_from(header).ok()?;
     outer.get(content.start.checked_sub(header)?..content.end)
-}
-
-/// `x509_cert::attr::Attribute` with its values undecoded.
-#[derive(Sequence)]
-struct AttributeRef<'a> {
-    oid: ObjectIdentifier,
-    values: SetContent<'a>,
 }
 
 /// A signerInfo as `cms` decoded it.
@@ -625,7 +623,7 @@ fn bad_tst_info(detail: impl std::fmt::Display) -> Error {
 
 /// Parses the token and its TSTInfo (spec §9 steps 2, 3 and 5).
 pub(crate) fn parse(token: &[u8]) -> Result<Token, Error> {
-    parse_with(token, None)
+    parse_with(token, None, None)
 }
 
 /// [`parse`], taking the token's certificates from `cache` when it holds the
@@ -636,7 +634,11 @@ pub(crate) fn parse(token: &[u8]) -> Result<Token, Error> {
 /// borrowed DER until [`Cert::parse`] reads each once, and are then put in the
 /// order `cms` gives a `CertificateSet` (see [`cms_certificate_order`]).
 /// [`parse_with_cms`] is the decoding it must agree with.
-pub(crate) fn parse_with(token: &[u8], cache: Option<&ChainCache>) -> Result<Token, Error> {
+pub(crate) fn parse_with(
+    token: &[u8],
+    cache: Option<&ChainCache>,
+    store: Option<&TrustStore>,
+) -> Result<Token, Error> {
     let info =
         ContentInfoRef::from_der(token).map_err(|e| malformed(format!("ContentInfo: {e}")))?;
     check_content_type(&info.content_type)?;
@@ -651,12 +653,12 @@ pub(crate) fn parse_with(token: &[u8], cache: Option<&ChainCache>) -> Result<Tok
         (Some(set), Some(cache)) => match cache.token_certificates(set.0) {
             Some(hit) => hit,
             None => {
-                let parsed = Arc::new(token_certificates(set.0)?);
+                let parsed = Arc::new(token_certificates(set.0, store)?);
                 cache.insert_token_certificates(set.0, Arc::clone(&parsed));
                 parsed
             }
         },
-        (Some(set), None) => Arc::new(token_certificates(set.0)?),
+        (Some(set), None) => Arc::new(token_certificates(set.0, store)?),
         (None, _) => Arc::default(),
     };
     let encap = &signed.encap_content_info;
@@ -725,7 +727,7 @@ fn check_version(version: CmsVersion) -> Result<(), Error> {
 /// The certificates of a `CertificateSet`, given its content octets: at most
 /// [`MAX_TOKEN_CERTIFICATES`], all X.509 certificates, no two the same, in the
 /// order `cms` sorts them.
-fn token_certificates(set: &[u8]) -> Result<TokenCertificates, Error> {
+fn token_certificates(set: &[u8], store: Option<&TrustStore>) -> Result<TokenCertificates, Error> {
     let mut reader = SliceReader::new(set).map_err(|e| malformed(format!("SignedData: {e}")))?;
     let mut elements = Vec::with_capacity(MAX_TOKEN_CERTIFICATES);
     while !reader.is_finished() {
@@ -744,7 +746,7 @@ fn token_certificates(set: &[u8]) -> Result<TokenCertificates, Error> {
         if tlv.first() != Some(&0x30) {
             return Err(not_a_certificate(i));
         }
-        certificates.push(token_certificate(tlv, i)?);
+        certificates.push(token_certificate(tlv, i, store)?);
     }
     certificates.sort_by(|a, b| cms_certificate_order(&a.der, &b.der));
     if certificates.windows(2).any(|w| w[0].der == w[1].der) {
@@ -775,10 +777,11 @@ fn not_a_certificate(i: usize) -> Error {
 }
 
 /// Certificate `i` (from 0) of the token, parsed.
-fn token_certificate(der: &[u8], i: usize) -> Result<Cert, Error> {
-    Cert::parse(
+fn token_certificate(der: &[u8], i: usize, store: Option<&TrustStore>) -> Result<Cert, Error> {
+    Cert::parse_or_known(
         der,
         format_args!("certificate {} of the timestamp token", i + 1),
+        store,
     )
     .map_err(|e| malformed(e.message()))
 }
@@ -883,7 +886,7 @@ fn parse_with_cms(token: &[u8]) -> Result<Token, Error> {
         let der = cert
             .to_der()
             .map_err(|e| malformed(format!("certificate {}: {e}", i + 1)))?;
-        certificates.push(token_certificate(&der, i)?);
+        certificates.push(token_certificate(&der, i, None)?);
     }
     let encap = &signed.encap_content_info;
     let econtent = encap.econtent.as_ref().map(AnyRef::from);
@@ -1767,6 +1770,111 @@ mod tests {
         );
     }
 
+    /// `x509_cert::attr::Attribute` with its values undecoded: the `der`
+    /// decoding [`x509::cms_attribute`] must agree with.
+    #[derive(der::Sequence)]
+    struct AttributeRef<'a> {
+        oid: ObjectIdentifier,
+        values: SetContent<'a>,
+    }
+
+    /// [`borrowed_attributes`] with `der`'s readers and decoders, as it was
+    /// written before it read with [`x509::split_tlv`] and [`x509::cms_attribute`].
+    fn attributes_by_der(content: &[u8]) -> Option<Vec<(ObjectIdentifier, Vec<AnyRef<'_>>)>> {
+        fn in_der_order<'a>(
+            content: &'a [u8],
+            mut each: impl FnMut(&'a [u8]) -> Option<()>,
+        ) -> Option<()> {
+            let mut reader = SliceReader::new(content).ok()?;
+            let mut previous: Option<&[u8]> = None;
+            while !reader.is_finished() {
+                let tlv = reader.tlv_bytes().ok()?;
+                if previous.is_some_and(|p| p >= tlv) {
+                    return None;
+                }
+                previous = Some(tlv);
+                each(tlv)?;
+            }
+            Some(())
+        }
+        let mut attrs = Vec::new();
+        in_der_order(content, |tlv| {
+            let attr = AttributeRef::from_der(tlv).ok()?;
+            let mut values = Vec::new();
+            in_der_order(attr.values.0, |value| {
+                values.push(AnyRef::from_der(value).ok()?);
+                Some(())
+            })?;
+            attrs.push((attr.oid, values));
+            Some(())
+        })?;
+        Some(attrs)
+    }
+
+    /// The signed attributes of every fixture token, altered octet by octet
+    /// (each octet set to values that change a tag, a length form or an OID, and
+    /// random ones) and cut short: read by [`borrowed_attributes`] exactly as
+    /// `der`'s readers and decoders read them, and [`attributes_read`] and
+    /// [`SignedAttrs::first_value`] agree.
+    #[test]
+    fn attributes_read_as_der_reads_them() {
+        let mut next = crate::test_rng::xorshift(0x9E37_79B9_7F4A_7C15);
+        let (mut read, mut refused) = (0, 0);
+        let mut check = |content: &[u8]| {
+            let ours = borrowed_attributes(content);
+            assert_eq!(ours, attributes_by_der(content), "{content:02x?}");
+            assert_eq!(attributes_read(content), ours.is_some());
+            if let Some(list) = &ours {
+                let attrs = SignedAttrs {
+                    der: Cow::Borrowed(&[]),
+                    attrs: Attrs::Der(content),
+                };
+                for (oid, values) in list {
+                    let first = list
+                        .iter()
+                        .find(|(o, _)| o == oid)
+                        .map(|(_, v)| (v.first().copied(), v.len() > 1));
+                    assert_eq!(attrs.first_value(*oid), first);
+                    let _ = values;
+                }
+                read += 1;
+            } else {
+                refused += 1;
+            }
+        };
+        for token in fixture_tokens().iter().take(12) {
+            let Ok(parsed) = parse(token) else { continue };
+            for signer in parsed.signer_infos.list() {
+                let Some(SignedAttrs {
+                    attrs: Attrs::Der(content),
+                    ..
+                }) = signer.signed_attrs
+                else {
+                    continue;
+                };
+                check(content);
+                for at in 0..content.len() {
+                    let mut altered = content.to_vec();
+                    for value in [
+                        0x00, 0x01, 0x05, 0x06, 0x0C, 0x1F, 0x30, 0x31, 0x7F, 0x80, 0x81, 0x82,
+                        0x84, 0x85, 0xA0, 0xFF,
+                    ]
+                    .into_iter()
+                    .chain([next() as u8, content[at] ^ 1])
+                    {
+                        altered[at] = value;
+                        check(&altered);
+                    }
+                    check(&content[..at]);
+                }
+            }
+        }
+        assert!(
+            read > 500 && refused > 500,
+            "{read} read, {refused} refused"
+        );
+    }
+
     /// Every token under tests/fixtures/timestamp/tokens, and notation's when
     /// ../shared/vectors is present.
     fn fixture_tokens() -> Vec<Vec<u8>> {
@@ -1979,25 +2087,9 @@ mod tests {
                         assert_eq!(attrs.first_value(*absent), None, "{absent}");
                     }
                 }
-                for (attr, tlv) in list.iter().zip(attribute_tlvs(attrs)) {
-                    assert_eq!(attribute_type(tlv), Some(attr.0.as_bytes()));
-                }
             }
         }
         assert!(looked_up >= 12, "{looked_up} attributes");
-    }
-
-    /// Each attribute's TLV, in order.
-    fn attribute_tlvs<'a>(attrs: &SignedAttrs<'a>) -> Vec<&'a [u8]> {
-        let Attrs::Der(content) = attrs.attrs else {
-            return Vec::new();
-        };
-        let mut reader = SliceReader::new(content).unwrap();
-        let mut out = Vec::new();
-        while !reader.is_finished() {
-            out.push(reader.tlv_bytes().unwrap());
-        }
-        out
     }
 
     /// The signingCertificateV2 value of a fixture token.

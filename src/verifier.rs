@@ -377,15 +377,19 @@ impl Verifier {
                 ),
             ));
         }
-        let (envelope, raw, chain, source) =
-            parse_structure(request.envelope, &self.limits, self.cache.as_deref())?;
+        let (envelope, raw, chain, source) = parse_structure(
+            request.envelope,
+            &self.limits,
+            self.cache.as_deref(),
+            Some(&self.store),
+        )?;
         check_key(&chain.certs[0], raw.alg)?;
         check_signature(&envelope, &chain, raw.alg)?;
         let header = header::validate(&raw)?;
         let token = envelope
             .timestamp
             .as_deref()
-            .map(|t| timestamp::parse_with(t, self.cache.as_deref()));
+            .map(|t| timestamp::parse_with(t, self.cache.as_deref(), Some(&self.store)));
         let mut facts = facts(&envelope, &header, &chain, token.as_ref(), None);
         let target = payload::parse(&envelope.payload, &self.limits)?;
         facts.signed_artifact = Some(target.clone());
@@ -615,6 +619,7 @@ fn parse_structure<'a>(
     bytes: &'a [u8],
     limits: &Limits,
     cache: Option<&ChainCache>,
+    store: Option<&TrustStore>,
 ) -> Result<(Envelope<'a>, header::RawHeader, Arc<ParsedChain>, Source), Error> {
     let (envelope, x5c) = envelope::parse(bytes, limits, cache)?;
     let raw = header::parse_raw(&envelope.protected, limits)?;
@@ -635,9 +640,10 @@ fn parse_structure<'a>(
                 ),
             ));
         }
-        chain.push(Cert::parse_owned(
+        chain.push(Cert::parse_owned_or_known(
             der,
             format_args!("certificate {} of x5c", i + 1),
+            store,
         )?);
     }
     Ok((
@@ -754,7 +760,7 @@ fn facts(
 /// algorithm/key match) but not the signature value, trust or time.
 pub fn inspect(envelope_bytes: &[u8]) -> Result<SignatureFacts, Error> {
     let limits = Limits::default();
-    let (envelope, raw, chain, _) = parse_structure(envelope_bytes, &limits, None)?;
+    let (envelope, raw, chain, _) = parse_structure(envelope_bytes, &limits, None, None)?;
     check_key(&chain.certs[0], raw.alg)?;
     let header = header::validate(&raw)?;
     chain::validate_code_signing(&chain.certs, &Known::nothing())?;

@@ -153,12 +153,36 @@ impl From<Fail> for der::Error {
 const SEQUENCE: u8 = 0x30;
 const SET: u8 = 0x31;
 
+/// Splits the first element off `rest`, read by the rules of [`Elements::next`],
+/// which are `der`'s (`Reader::tlv_bytes`); `None` when it does not read.
+pub(crate) fn split_tlv<'a>(rest: &mut &'a [u8]) -> Option<Tlv<'a>> {
+    let mut elements = Elements::new(rest);
+    let tlv = elements.next().ok()?;
+    *rest = elements.rest;
+    Some(tlv)
+}
+
+/// The type and the content octets of the values of a CMS `Attribute ::=
+/// SEQUENCE { attrType OBJECT IDENTIFIER, attrValues SET OF ANY }` whose DER is
+/// exactly `der`, as a `der` derive with those two fields decodes it; `None`
+/// where that refuses it.
+pub(crate) fn cms_attribute(der: &[u8]) -> Option<(ObjectIdentifier, &[u8])> {
+    let mut outer = Elements::new(der);
+    let attribute = outer.expect(SEQUENCE).ok()?;
+    outer.finish().ok()?;
+    let mut fields = Elements::new(attribute.content);
+    let attr_type = oid(fields.expect(0x06).ok()?).ok()?;
+    let values = fields.expect(SET).ok()?;
+    fields.finish().ok()?;
+    Some((attr_type, values.content))
+}
+
 /// One element: its tag octet, its content and the whole TLV.
 #[derive(Clone, Copy)]
-struct Tlv<'a> {
-    tag: u8,
-    content: &'a [u8],
-    whole: &'a [u8],
+pub(crate) struct Tlv<'a> {
+    pub tag: u8,
+    pub content: &'a [u8],
+    pub whole: &'a [u8],
 }
 
 /// Whether `der` (`Tag::try_from`) accepts `byte` as a tag.
