@@ -348,8 +348,7 @@ impl Cert {
             oid: parsed.signature_algorithm.oid,
             parameters: parsed.signature_algorithm.parameters.map(Any::from),
         };
-        let not_before = Time::from_der(&tbs_cert.validity.not_before);
-        let not_after = Time::from_der(&tbs_cert.validity.not_after);
+        let (not_before, not_after) = (tbs_cert.not_before, tbs_cert.not_after);
         Ok(Cert {
             der: bytes.into_owned(),
             parts,

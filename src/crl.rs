@@ -124,7 +124,7 @@ impl Crl {
             }
             entries.push(Entry {
                 serial: range(entry.serial_number.0.as_bytes())?,
-                revocation_date: Time::from_der(&entry.revocation_date),
+                revocation_date: entry.revocation_date,
                 extensions: entry_extensions,
             });
         }
@@ -137,8 +137,8 @@ impl Crl {
             },
             signature: list.signature_value.as_bytes().map(range).transpose()?,
             issuer_raw,
-            this_update: Time::from_der(&list.this_update),
-            next_update: list.next_update.as_ref().map(Time::from_der),
+            this_update: list.this_update,
+            next_update: list.next_update,
             extensions,
             entries,
             number,

@@ -26,6 +26,7 @@
 
 use core::cmp::Ordering;
 
+use crate::time::Time;
 use const_oid::ObjectIdentifier;
 use der::asn1::{AnyRef, BitStringRef, IntRef};
 use der::{
@@ -34,7 +35,6 @@ use der::{
 };
 use spki::{AlgorithmIdentifierRef, SubjectPublicKeyInfoRef};
 use x509_cert::certificate::Version;
-use x509_cert::time::Validity;
 
 /// `Certificate ::= SEQUENCE { tbsCertificate, signatureAlgorithm, signature }`.
 #[derive(Clone, Debug)]
@@ -55,7 +55,9 @@ pub(crate) struct TbsCertificate<'a> {
     pub serial_number: SerialNumber<'a>,
     pub signature: AlgorithmIdentifierRef<'a>,
     pub issuer: Name<'a>,
-    pub validity: Validity,
+    /// The validity, as x509-cert's `Validity` decodes it ([`validity`]).
+    pub not_before: Time,
+    pub not_after: Time,
     pub subject: Name<'a>,
     pub subject_public_key_info: SubjectPublicKeyInfoRef<'a>,
     pub issuer_unique_id: Option<BitStringRef<'a>>,
@@ -504,7 +506,7 @@ impl<'a> TbsCertificate<'a> {
         let serial_number = serial_number(fields.expect(0x02)?)?;
         let signature = algorithm(fields.expect(SEQUENCE)?)?;
         let issuer = Name::decode(fields.expect(SEQUENCE)?)?;
-        let validity = Validity::from_der(fields.expect(SEQUENCE)?.whole)?;
+        let (not_before, not_after) = validity(fields.expect(SEQUENCE)?)?;
         let subject = Name::decode(fields.expect(SEQUENCE)?)?;
         let spki = fields.expect(SEQUENCE)?;
         let mut spki_fields = Elements::new(spki.content);
@@ -528,7 +530,8 @@ impl<'a> TbsCertificate<'a> {
             serial_number,
             signature,
             issuer,
-            validity,
+            not_before,
+            not_after,
             subject,
             subject_public_key_info,
             issuer_unique_id,
@@ -720,8 +723,8 @@ pub(crate) struct CertificateList<'a> {
     /// The tbsCertList's signature algorithm field.
     pub signature: AlgorithmIdentifierRef<'a>,
     pub issuer: Name<'a>,
-    pub this_update: x509_cert::time::Time,
-    pub next_update: Option<x509_cert::time::Time>,
+    pub this_update: Time,
+    pub next_update: Option<Time>,
     pub revoked_certificates: Option<Vec<RevokedCert<'a>>>,
     pub crl_extensions: Option<Vec<Extension<'a>>>,
     pub signature_algorithm: AlgorithmIdentifierRef<'a>,
@@ -733,13 +736,68 @@ pub(crate) struct CertificateList<'a> {
 #[derive(Clone, Debug)]
 pub(crate) struct RevokedCert<'a> {
     pub serial_number: SerialNumber<'a>,
-    pub revocation_date: x509_cert::time::Time,
+    pub revocation_date: Time,
     pub crl_entry_extensions: Option<Vec<Extension<'a>>>,
 }
 
-/// A `Time` CHOICE (UTCTime or GeneralizedTime), decoded by x509-cert.
-fn time(tlv: Tlv<'_>) -> Res<x509_cert::time::Time> {
-    Ok(x509_cert::time::Time::from_der(tlv.whole)?)
+/// `Validity ::= SEQUENCE { notBefore Time, notAfter Time }` as x509-cert
+/// decodes it.
+fn validity(tlv: Tlv<'_>) -> Res<(Time, Time)> {
+    let mut fields = Elements::new(tlv.content);
+    let not_before = time(fields.next()?)?;
+    let not_after = time(fields.next()?)?;
+    fields.finish()?;
+    Ok((not_before, not_after))
+}
+
+/// A `Time` CHOICE as x509-cert decodes it (`der`'s `UtcTime` and
+/// `GeneralizedTime`), as the instant it names: `YYMMDDHHMMSSZ` (years 50 to 99
+/// are 19xx) or `YYYYMMDDHHMMSSZ`, a valid date and time from 1970 to 9999
+/// (`der::DateTime::new`), the errors `der` gives.
+fn time(tlv: Tlv<'_>) -> Res<Time> {
+    let tag = match tlv.tag {
+        UTC_TIME => Tag::UtcTime,
+        GENERALIZED_TIME => Tag::GeneralizedTime,
+        other => {
+            return Err(ErrorKind::TagUnexpected {
+                expected: None,
+                actual: Tag::try_from(other)?,
+            }
+            .into())
+        }
+    };
+    let digits = match tlv.content.split_last() {
+        Some((b'Z', digits)) if digits.len() == if tag == Tag::UtcTime { 12 } else { 14 } => digits,
+        _ => return Err(tag.value_error().into()),
+    };
+    // Two decimal digits from `at`, as `der` reads each field.
+    let pair = |at: usize| match (digits[at], digits[at + 1]) {
+        (hi @ b'0'..=b'9', lo @ b'0'..=b'9') => Ok((hi - b'0') * 10 + (lo - b'0')),
+        _ => Err(Fail::from(tag.value_error())),
+    };
+    let (year, rest) = if tag == Tag::UtcTime {
+        let year = u16::from(pair(0)?);
+        (
+            if year >= 50 { year + 1900 } else { year + 2000 },
+            &[2, 4, 6, 8, 10],
+        )
+    } else {
+        let century = u16::from(pair(0)?);
+        // `der` reports a bad second pair of year digits as a date error.
+        let year = pair(2).map_err(|_| Fail::from(der::Error::from(ErrorKind::DateTime)))?;
+        (century * 100 + u16::from(year), &[4, 6, 8, 10, 12])
+    };
+    let [month, day, hour, minute, second] = [
+        pair(rest[0])?,
+        pair(rest[1])?,
+        pair(rest[2])?,
+        pair(rest[3])?,
+        pair(rest[4])?,
+    ];
+    let date = der::DateTime::new(year, month, day, hour, minute, second)
+        .map_err(|_| Fail::from(tag.value_error()))?;
+    // At most 9999-12-31T23:59:59Z.
+    Ok(Time::from_unix(date.unix_duration().as_secs() as i64))
 }
 
 const UTC_TIME: u8 = 0x17;
@@ -977,7 +1035,13 @@ pub(crate) fn compare_with_x509_cert(der: &[u8]) -> Result<bool, String> {
     };
     differences.same("issuer", theirs_listed(&t.issuer) == listed(&o.issuer));
     differences.same("subject", theirs_listed(&t.subject) == listed(&o.subject));
-    differences.same("validity", t.validity == o.validity);
+    differences.same(
+        "validity",
+        (
+            Time::from_der(&t.validity.not_before),
+            Time::from_der(&t.validity.not_after),
+        ) == (o.not_before, o.not_after),
+    );
     differences.same(
         "spki",
         enc(&t.subject_public_key_info) == enc(&o.subject_public_key_info),
@@ -1048,8 +1112,14 @@ pub(crate) fn compare_crl_with_x509_cert(der: &[u8]) -> Result<bool, String> {
         "issuer",
         enc(&t.issuer) == crl_issuer(&ours.issuer).unwrap_or_default(),
     );
-    differences.same("thisUpdate", t.this_update == ours.this_update);
-    differences.same("nextUpdate", t.next_update == ours.next_update);
+    differences.same(
+        "thisUpdate",
+        Time::from_der(&t.this_update) == ours.this_update,
+    );
+    differences.same(
+        "nextUpdate",
+        t.next_update.as_ref().map(Time::from_der) == ours.next_update,
+    );
     differences.same(
         "crlExtensions",
         enc_list(&t.crl_extensions) == enc_list(&ours.crl_extensions),
@@ -1059,7 +1129,7 @@ pub(crate) fn compare_crl_with_x509_cert(der: &[u8]) -> Result<bool, String> {
             .map(|r| {
                 (
                     r.serial_number.as_bytes().to_vec(),
-                    r.revocation_date,
+                    Time::from_der(&r.revocation_date),
                     enc_list(&r.crl_entry_extensions),
                 )
             })
@@ -1236,6 +1306,146 @@ mod tests {
                     .map(|a| (a.oid, a.value.to_der().unwrap()))
                     .collect();
                 assert_eq!(seen, expected, "{case:02x?}");
+            }
+        }
+    }
+
+    /// `time` reads a Time exactly as x509-cert does (same instant, same error
+    /// kind): every tag, every length near the two forms, every field at and
+    /// around its bounds (leap days, the 1970 floor, the UTCTime century switch,
+    /// 9999), non-digits in each position, and random digit strings.
+    #[test]
+    fn times_decode_as_x509_cert_decodes_them() {
+        let mut next = crate::test_rng::xorshift(0x2545_F491_4F6C_DD1D);
+        let mut cases: Vec<Vec<u8>> = Vec::new();
+        for (year, form) in [
+            ("49", 0x17),
+            ("50", 0x17),
+            ("69", 0x17),
+            ("70", 0x17),
+            ("99", 0x17),
+            ("00", 0x17),
+            ("24", 0x17),
+            ("1969", 0x18),
+            ("1970", 0x18),
+            ("2000", 0x18),
+            ("2024", 0x18),
+            ("2100", 0x18),
+            ("2049", 0x18),
+            ("2050", 0x18),
+            ("9999", 0x18),
+            ("0000", 0x18),
+        ] {
+            for month in ["00", "01", "02", "04", "12", "13", "99"] {
+                for day in ["00", "01", "28", "29", "30", "31", "32"] {
+                    for (hour, minute, second) in [
+                        ("00", "00", "00"),
+                        ("23", "59", "59"),
+                        ("24", "00", "00"),
+                        ("12", "60", "00"),
+                        ("12", "00", "60"),
+                        ("12", "34", "56"),
+                    ] {
+                        let text = format!("{year}{month}{day}{hour}{minute}{second}Z");
+                        cases.push(der(form, text.as_bytes()));
+                        cases.push(der(form ^ 0x0F, text.as_bytes()));
+                    }
+                }
+            }
+        }
+        for form in [0x17u8, 0x18] {
+            let base: &[u8] = if form == 0x17 {
+                b"240229123456Z"
+            } else {
+                b"20240229123456Z"
+            };
+            for at in 0..base.len() {
+                for byte in [
+                    b'/', b':', b'0', b'9', b'Z', b' ', b'+', b'-', b'.', b'a', 0, 0xFF,
+                ] {
+                    let mut text = base.to_vec();
+                    text[at] = byte;
+                    cases.push(der(form, &text));
+                }
+            }
+            for len in 0..=17 {
+                let text: Vec<u8> = (0..len)
+                    .map(|i| if i + 1 == len { b'Z' } else { b'1' })
+                    .collect();
+                cases.push(der(form, &text));
+            }
+            cases.push(der(form, &[base, b"0"].concat()));
+            cases.push(der(form, &base[..base.len() - 1]));
+            for _ in 0..5000 {
+                // Each field anywhere from just below to just above its range.
+                let century = 19 + next() % 3;
+                let mut field = |bound: u64| format!("{:02}", next() % (bound + 2));
+                let year = if form == 0x17 {
+                    field(98)
+                } else {
+                    format!("{century}{}", field(98))
+                };
+                let text = format!(
+                    "{year}{}{}{}{}{}Z",
+                    field(12),
+                    field(31),
+                    field(23),
+                    field(59),
+                    field(59)
+                );
+                cases.push(der(form, text.as_bytes()));
+            }
+        }
+        for tag in [0x02u8, 0x04, 0x0C, 0x13, 0x16, 0x30, 0x80] {
+            cases.push(der(tag, b"240229123456Z"));
+        }
+        let (mut same_ok, mut same_err) = (0, 0);
+        for case in &cases {
+            let ours = Elements::new(case)
+                .next()
+                .map_err(der::Error::from)
+                .and_then(|tlv| time(tlv).map_err(der::Error::from));
+            let theirs = x509_cert::time::Time::from_der(case);
+            match (&ours, &theirs) {
+                (Ok(ours), Ok(theirs)) => {
+                    assert_eq!(*ours, Time::from_der(theirs), "{case:02x?}");
+                    same_ok += 1;
+                }
+                (Err(ours), Err(theirs)) => {
+                    assert_eq!(ours.kind(), theirs.kind(), "{case:02x?}");
+                    same_err += 1;
+                }
+                _ => panic!("{case:02x?}: ours {ours:?}, x509-cert {theirs:?}"),
+            }
+        }
+        assert!(
+            same_ok > 3000 && same_err > 3000,
+            "{same_ok} read, {same_err} refused"
+        );
+    }
+
+    /// A Validity is two Times and nothing more.
+    #[test]
+    fn validity_decodes_as_x509_cert_decodes_it() {
+        let utc = der(0x17, b"240229123456Z");
+        let general = der(0x18, b"20500101000000Z");
+        for fields in [
+            vec![],
+            vec![utc.clone()],
+            vec![utc.clone(), general.clone()],
+            vec![general.clone(), utc.clone()],
+            vec![utc.clone(), utc.clone(), utc.clone()],
+            vec![utc.clone(), der(0x05, &[])],
+        ] {
+            let case = der(0x30, &fields.concat());
+            let ours = Elements::new(&case).next().and_then(validity).is_ok();
+            let theirs = x509_cert::time::Validity::from_der(&case);
+            assert_eq!(ours, theirs.is_ok(), "{case:02x?}");
+            if let (Ok((before, after)), Ok(theirs)) =
+                (Elements::new(&case).next().and_then(validity), theirs)
+            {
+                assert_eq!(before, Time::from_der(&theirs.not_before));
+                assert_eq!(after, Time::from_der(&theirs.not_after));
             }
         }
     }
