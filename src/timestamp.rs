@@ -48,7 +48,7 @@ const BASELINE_POLICY: ObjectIdentifier = ObjectIdentifier::new_unwrap("0.4.0.20
 const MAX_TOKEN_CERTIFICATES: usize = 32;
 
 /// `cms::content_info::ContentInfo` with its content borrowed.
-#[derive(Sequence)]
+#[derive(Sequence, Debug, PartialEq)]
 struct ContentInfoRef<'a> {
     content_type: ObjectIdentifier,
     #[asn1(context_specific = "0", tag_mode = "EXPLICIT")]
@@ -57,7 +57,7 @@ struct ContentInfoRef<'a> {
 
 /// `cms::signed_data::SignedData`, field for field, with the encapsulated
 /// content and the certificates borrowed (the certificates undecoded).
-#[derive(Sequence)]
+#[derive(Sequence, Debug, PartialEq)]
 struct SignedDataRef<'a> {
     version: CmsVersion,
     /// Decoded by [`check_sorted_sets`].
@@ -73,7 +73,7 @@ struct SignedDataRef<'a> {
 
 /// `cms::signed_data::SignerInfo`, field for field, borrowed: the signer
 /// identifier and the attribute sets are left encoded for [`borrowed_signer`].
-#[derive(Sequence)]
+#[derive(Sequence, Debug, PartialEq)]
 struct SignerInfoRef<'a> {
     version: CmsVersion,
     sid: AnyRef<'a>,
@@ -94,6 +94,121 @@ struct SignerInfoRef<'a> {
         optional = "true"
     )]
     unsigned_attrs: Option<SetContent<'a>>,
+}
+
+/// [`ContentInfoRef::from_der`], read with the x509 TLV reader by the rules its
+/// derive follows (`der`'s); [`compare_structure_readers`] holds them to it.
+fn read_content_info(der: &[u8]) -> der::Result<ContentInfoRef<'_>> {
+    let read = || -> x509::Res<ContentInfoRef<'_>> {
+        let mut outer = x509::Elements::new(der);
+        let info = outer.expect(x509::SEQUENCE)?;
+        outer.finish()?;
+        let mut fields = x509::Elements::new(info.content);
+        let content_type = x509::oid(fields.expect(0x06)?)?;
+        // Not OPTIONAL: `ContextSpecific::decode`, then its number checked.
+        let content = explicit_any(fields.next()?)?;
+        if content.1 != 0 {
+            return Err(Tag::ContextSpecific {
+                number: TagNumber::N0,
+                constructed: false,
+            }
+            .value_error()
+            .into());
+        }
+        fields.finish()?;
+        Ok(ContentInfoRef {
+            content_type,
+            content: content.0,
+        })
+    };
+    read().map_err(der::Error::from)
+}
+
+/// `content.decode_as::<SignedDataRef>()`, read as [`read_content_info`] reads.
+fn read_signed_data(content: AnyRef<'_>) -> der::Result<SignedDataRef<'_>> {
+    if content.tag() != Tag::Sequence {
+        return Err(content.tag().unexpected_error(None));
+    }
+    let read = || -> x509::Res<SignedDataRef<'_>> {
+        let mut fields = x509::Elements::new(content.value());
+        let version = CmsVersion::from_der(fields.next()?.whole)?;
+        let digest_algorithms = SetContent(fields.expect(x509::SET)?.content);
+        let encap = fields.expect(x509::SEQUENCE)?;
+        let mut encap_fields = x509::Elements::new(encap.content);
+        let econtent_type = x509::oid(encap_fields.expect(0x06)?)?;
+        let econtent = match encap_fields.context(0, &mut 0)? {
+            Some(field) => Some(explicit_any(field)?.0),
+            None => None,
+        };
+        encap_fields.finish()?;
+        // OPTIONAL context-specific fields skip lower-numbered ones in front of
+        // them, as `ContextSpecific::decode_implicit` does.
+        let certificates = fields.context(0, &mut 0)?.map(implicit_set).transpose()?;
+        let crls = fields.context(1, &mut 0)?.map(implicit_set).transpose()?;
+        let signer_infos = SetContent(fields.expect(x509::SET)?.content);
+        fields.finish()?;
+        Ok(SignedDataRef {
+            version,
+            digest_algorithms,
+            encap_content_info: EncapsulatedContentInfoRef {
+                econtent_type,
+                econtent,
+            },
+            certificates,
+            crls,
+            signer_infos,
+        })
+    };
+    read().map_err(der::Error::from)
+}
+
+/// The next element of `infos` as `SignerInfoRef::decode` reads it.
+fn read_signer_info<'a>(infos: &mut x509::Elements<'a>) -> der::Result<SignerInfoRef<'a>> {
+    let mut read = || -> x509::Res<SignerInfoRef<'a>> {
+        let info = infos.expect(x509::SEQUENCE)?;
+        let mut fields = x509::Elements::new(info.content);
+        let version = CmsVersion::from_der(fields.next()?.whole)?;
+        let sid = fields.next()?;
+        let sid = AnyRef::new(Tag::try_from(sid.tag)?, sid.content)?;
+        let digest_alg = x509::algorithm(fields.expect(x509::SEQUENCE)?)?;
+        let signed_attrs = fields.context(0, &mut 0)?.map(implicit_set).transpose()?;
+        let signature_algorithm = x509::algorithm(fields.expect(x509::SEQUENCE)?)?;
+        let signature = OctetStringRef::new(fields.expect(0x04)?.content)?;
+        let unsigned_attrs = fields.context(1, &mut 0)?.map(implicit_set).transpose()?;
+        fields.finish()?;
+        Ok(SignerInfoRef {
+            version,
+            sid,
+            digest_alg,
+            signed_attrs,
+            signature_algorithm,
+            signature,
+            unsigned_attrs,
+        })
+    };
+    read().map_err(der::Error::from)
+}
+
+/// A context-specific `[n] EXPLICIT ANY` as `ContextSpecific::decode` reads it:
+/// constructed, holding exactly one element; that element and `n`.
+fn explicit_any(field: x509::Tlv<'_>) -> x509::Res<(AnyRef<'_>, u8)> {
+    if field.tag & 0xE0 != 0xA0 {
+        return Err(Tag::try_from(field.tag)?.unexpected_error(None).into());
+    }
+    let inner = x509::explicit(field)?;
+    Ok((
+        AnyRef::new(Tag::try_from(inner.tag)?, inner.content)?,
+        field.tag & 0x1F,
+    ))
+}
+
+/// A context-specific `[n] IMPLICIT SET OF` as `ContextSpecific::decode_implicit`
+/// reads it: its content, the tag constructed as a SET's is.
+fn implicit_set(field: x509::Tlv<'_>) -> x509::Res<SetContent<'_>> {
+    if field.tag & 0x20 == 0 {
+        return Err(Tag::try_from(field.tag)?.non_canonical_error().into());
+    }
+    Ok(SetContent(field.content))
 }
 
 /// `cms::cert::IssuerAndSerialNumber` borrowed.
@@ -286,12 +401,12 @@ impl Signers {
 /// attributes, each attribute's values) in DER order, so that nothing `cms`
 /// sorts moves. `None` otherwise, and then `cms` reads the token.
 fn borrowed_signer(set: &[u8]) -> Option<Option<Box<SignerParts>>> {
-    let mut reader = SliceReader::new(set).ok()?;
-    if reader.is_finished() {
+    let mut infos = x509::Elements::new(set);
+    if infos.is_empty() {
         return Some(None);
     }
-    let info = SignerInfoRef::decode(&mut reader).ok()?;
-    if !reader.is_finished() {
+    let info = read_signer_info(&mut infos).ok()?;
+    if !infos.is_empty() {
         // Several signerInfos: `cms` sorts them, by its own comparison.
         return None;
     }
@@ -443,7 +558,7 @@ fn cms_signer(info: &SignerInfo) -> Signer<'_> {
 }
 
 /// `cms::signed_data::EncapsulatedContentInfo` with the content borrowed.
-#[derive(Sequence)]
+#[derive(Sequence, Debug, PartialEq)]
 struct EncapsulatedContentInfoRef<'a> {
     econtent_type: ObjectIdentifier,
     #[asn1(context_specific = "0", tag_mode = "EXPLICIT", optional = "true")]
@@ -455,6 +570,7 @@ struct EncapsulatedContentInfoRef<'a> {
 macro_rules! undecoded_content {
     ($(#[$doc:meta])* $name:ident, $tag:expr) => {
         $(#[$doc])*
+        #[derive(Debug, PartialEq)]
         struct $name<'a>(&'a [u8]);
 
         impl FixedTag for $name<'_> {
@@ -639,13 +755,10 @@ pub(crate) fn parse_with(
     cache: Option<&ChainCache>,
     store: Option<&TrustStore>,
 ) -> Result<Token, Error> {
-    let info =
-        ContentInfoRef::from_der(token).map_err(|e| malformed(format!("ContentInfo: {e}")))?;
+    let info = read_content_info(token).map_err(|e| malformed(format!("ContentInfo: {e}")))?;
     check_content_type(&info.content_type)?;
-    let signed: SignedDataRef<'_> = info
-        .content
-        .decode_as()
-        .map_err(|e| malformed(format!("SignedData: {e}")))?;
+    let signed =
+        read_signed_data(info.content).map_err(|e| malformed(format!("SignedData: {e}")))?;
     check_sorted_sets(&signed)?;
     let signers = Signers::read(signed.signer_infos.0)?;
     check_version(signed.version)?;
@@ -903,7 +1016,62 @@ fn parse_with_cms(token: &[u8]) -> Result<Token, Error> {
     )
 }
 
-/// Parses `token` with [`parse`] and with [`parse_with_cms`], and reads each
+/// Reads `token`'s ContentInfo, SignedData and signerInfos with the x509 TLV
+/// reader ([`read_content_info`], [`read_signed_data`], [`read_signer_info`])
+/// and with the derives they stand for: `Err` where they differ (one accepts
+/// what the other refuses, or they read different values). `Ok` with how far
+/// both read: 0 (the ContentInfo refused) to 3 (every signerInfo read).
+fn compare_structure_readers(token: &[u8]) -> Result<u8, String> {
+    fn same<T: PartialEq + std::fmt::Debug>(
+        what: &str,
+        ours: der::Result<T>,
+        theirs: der::Result<T>,
+    ) -> Result<Option<T>, String> {
+        match (ours, theirs) {
+            (Ok(ours), Ok(theirs)) if ours == theirs => Ok(Some(ours)),
+            (Err(_), Err(_)) => Ok(None),
+            (ours, theirs) => Err(format!(
+                "{what} read differently: ours {ours:?}, the derive {theirs:?}"
+            )),
+        }
+    }
+    let Some(info) = same(
+        "ContentInfo",
+        read_content_info(token),
+        ContentInfoRef::from_der(token),
+    )?
+    else {
+        return Ok(0);
+    };
+    let Some(signed) = same(
+        "SignedData",
+        read_signed_data(info.content),
+        info.content.decode_as::<SignedDataRef<'_>>(),
+    )?
+    else {
+        return Ok(1);
+    };
+    let set = signed.signer_infos.0;
+    let mut ours = x509::Elements::new(set);
+    let mut theirs = SliceReader::new(set).map_err(|e| e.to_string())?;
+    while !theirs.is_finished() {
+        let read = same(
+            "signerInfo",
+            read_signer_info(&mut ours),
+            SignerInfoRef::decode(&mut theirs),
+        )?;
+        if read.is_none() {
+            return Ok(2);
+        }
+        if ours.is_empty() != theirs.is_finished() {
+            return Err("the signerInfo readers stopped at different places".into());
+        }
+    }
+    Ok(3)
+}
+
+/// Parses `token` with [`parse`] and with [`parse_with_cms`], reads its
+/// structure with both readers ([`compare_structure_readers`]), and reads each
 /// signer's signingCertificateV2 with [`first_ess_cert_id`] and by x509-cert;
 /// `Err` names where they differ, `Ok(accepted)` otherwise. Two differences are
 /// by design:
@@ -915,6 +1083,7 @@ fn parse_with_cms(token: &[u8]) -> Result<Token, Error> {
 /// field in a tbsCertificate that x509-cert passes over (and re-encoding drops),
 /// whatever `cms` makes of the rest of the token.
 pub(crate) fn compare_with_cms(token: &[u8]) -> Result<bool, String> {
+    compare_structure_readers(token)?;
     let ours = parse(token);
     let theirs = parse_with_cms(token);
     let (ours, theirs) = match (ours, theirs) {
@@ -1809,6 +1978,43 @@ mod tests {
             Some(())
         })?;
         Some(attrs)
+    }
+
+    /// The ContentInfo, SignedData and signerInfo readers read what their
+    /// derives read, on the fixture tokens altered octet by octet (every octet of
+    /// the structure around the certificates, some inside them; each set to
+    /// values that change a tag's class, form or number, or a length's form)
+    /// and cut short. Four faults injected into the readers each fail it.
+    #[test]
+    fn structure_reads_as_its_derives_read_it() {
+        let mut next = crate::test_rng::xorshift(0xC2B2_AE3D_27D4_EB4F);
+        let mut reached = [0usize; 4];
+        let mut check = |token: &[u8]| {
+            let depth = compare_structure_readers(token).unwrap_or_else(|e| panic!("{e}"));
+            reached[usize::from(depth)] += 1;
+        };
+        for token in fixture_tokens().iter().take(8) {
+            check(token);
+            let len = token.len();
+            let positions: Vec<usize> = (0..len)
+                .filter(|&at| at < 400 || at + 700 >= len || next() % 8 == 0)
+                .collect();
+            for at in positions {
+                let mut altered = token.clone();
+                for value in [
+                    0x00, 0x01, 0x02, 0x04, 0x06, 0x1F, 0x30, 0x31, 0x80, 0x81, 0x82, 0xA0, 0xA1,
+                    0xA2, 0x60, 0xE0, 0xFF,
+                ]
+                .into_iter()
+                .chain([next() as u8, token[at] ^ 1])
+                {
+                    altered[at] = value;
+                    check(&altered);
+                }
+                check(&token[..at]);
+            }
+        }
+        assert!(reached.iter().all(|&n| n > 300), "{reached:?}");
     }
 
     /// The signed attributes of every fixture token, altered octet by octet

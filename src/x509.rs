@@ -124,9 +124,9 @@ impl FixedTag for Name<'_> {
 /// (a `der::Error` is about 50 bytes, and copying it through every call cost a
 /// third of the reader's time). Only failures allocate.
 #[derive(Debug)]
-struct Fail(Box<der::Error>);
+pub(crate) struct Fail(Box<der::Error>);
 
-type Res<T> = Result<T, Fail>;
+pub(crate) type Res<T> = Result<T, Fail>;
 
 impl From<der::Error> for Fail {
     fn from(e: der::Error) -> Self {
@@ -152,8 +152,8 @@ impl From<Fail> for der::Error {
     }
 }
 
-const SEQUENCE: u8 = 0x30;
-const SET: u8 = 0x31;
+pub(crate) const SEQUENCE: u8 = 0x30;
+pub(crate) const SET: u8 = 0x31;
 
 /// Splits the first element off `rest`, read by the rules of [`Elements::next`],
 /// which are `der`'s (`Reader::tlv_bytes`); `None` when it does not read.
@@ -209,21 +209,21 @@ fn tag_error(byte: u8) -> der::Error {
 }
 
 /// Reads TLVs one after another from a slice.
-struct Elements<'a> {
+pub(crate) struct Elements<'a> {
     rest: &'a [u8],
 }
 
 impl<'a> Elements<'a> {
-    fn new(bytes: &'a [u8]) -> Self {
+    pub(crate) fn new(bytes: &'a [u8]) -> Self {
         Self { rest: bytes }
     }
 
-    fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         self.rest.is_empty()
     }
 
     /// The next tag octet, checked as `der` checks a peeked tag.
-    fn peek_tag(&self) -> Res<Option<u8>> {
+    pub(crate) fn peek_tag(&self) -> Res<Option<u8>> {
         match self.rest.first() {
             Some(&byte) if tag_ok(byte) => Ok(Some(byte)),
             Some(&byte) => Err(tag_error(byte).into()),
@@ -234,7 +234,7 @@ impl<'a> Elements<'a> {
     /// The next TLV: a known tag, a definite minimal length of at most four
     /// octets, content inside the input.
     #[inline(always)]
-    fn next(&mut self) -> Res<Tlv<'a>> {
+    pub(crate) fn next(&mut self) -> Res<Tlv<'a>> {
         let bytes = self.rest;
         let (&tag, rest) = bytes.split_first().ok_or(ErrorKind::Incomplete {
             expected_len: Length::ONE,
@@ -294,7 +294,7 @@ impl<'a> Elements<'a> {
 
     /// The next TLV, which must have tag `tag`.
     #[inline(always)]
-    fn expect(&mut self, tag: u8) -> Res<Tlv<'a>> {
+    pub(crate) fn expect(&mut self, tag: u8) -> Res<Tlv<'a>> {
         let tlv = self.next()?;
         if tlv.tag != tag {
             return Err(unexpected(tag, tlv.tag).into());
@@ -303,7 +303,7 @@ impl<'a> Elements<'a> {
     }
 
     /// The end of a SEQUENCE: nothing may follow its last field.
-    fn finish(&self) -> Res<()> {
+    pub(crate) fn finish(&self) -> Res<()> {
         if self.rest.is_empty() {
             Ok(())
         } else {
@@ -319,7 +319,7 @@ impl<'a> Elements<'a> {
     /// `ContextSpecific::decode_with` finds it: context-specific elements with a
     /// lower number in front of it are skipped (counted in `skipped`); any other
     /// element ends the search.
-    fn context(&mut self, number: u8, skipped: &mut usize) -> Res<Option<Tlv<'a>>> {
+    pub(crate) fn context(&mut self, number: u8, skipped: &mut usize) -> Res<Option<Tlv<'a>>> {
         while let Some(tag) = self.peek_tag()? {
             if !(0x80..=0xBF).contains(&tag) || tag & 0x1F > number {
                 break;
@@ -366,7 +366,7 @@ fn unexpected(expected: u8, actual: u8) -> der::Error {
 /// are taken from [`COMMON_OIDS`] when their octets match one: each is a valid
 /// identifier that `from_bytes` returns for those octets (a unit test checks), so
 /// only its validation, the walk over every arc, is saved.
-fn oid(tlv: Tlv<'_>) -> Res<ObjectIdentifier> {
+pub(crate) fn oid(tlv: Tlv<'_>) -> Res<ObjectIdentifier> {
     // Many share a length (19 are three octets) and few a last octet too: that
     // is compared first, without a call to compare the octets.
     let last = tlv.content.last();
@@ -421,7 +421,7 @@ const COMMON_OIDS: [ObjectIdentifier; 30] = {
 
 /// The content of an EXPLICIT context-specific field: a constructed tag around
 /// exactly one element.
-fn explicit(tlv: Tlv<'_>) -> Res<Tlv<'_>> {
+pub(crate) fn explicit(tlv: Tlv<'_>) -> Res<Tlv<'_>> {
     if tlv.tag & 0x20 == 0 {
         return Err(Tag::try_from(tlv.tag)?.unexpected_error(None).into());
     }
@@ -443,7 +443,7 @@ fn implicit_bit_string(tlv: Tlv<'_>) -> Res<BitStringRef<'_>> {
 }
 
 /// `AlgorithmIdentifier ::= SEQUENCE { algorithm OID, parameters ANY OPTIONAL }`.
-fn algorithm(tlv: Tlv<'_>) -> Res<AlgorithmIdentifierRef<'_>> {
+pub(crate) fn algorithm(tlv: Tlv<'_>) -> Res<AlgorithmIdentifierRef<'_>> {
     let mut fields = Elements::new(tlv.content);
     let oid = oid(fields.expect(0x06)?)?;
     let parameters = if fields.is_empty() {
