@@ -639,8 +639,36 @@ struct MessageImprint {
     hashed_message: OctetString,
 }
 
-/// `Accuracy ::= SEQUENCE { seconds INTEGER OPTIONAL, millis [0] INTEGER OPTIONAL, micros [1] INTEGER OPTIONAL }`
+/// [`TstInfo`] with its fields borrowed from the DER: what [`finish`] decodes
+/// (no allocation but the extensions'); `TstInfo`, which decodes alike, is
+/// what [`compare_tst_info`] holds it to.
 #[derive(Sequence)]
+struct TstInfoRef<'a> {
+    version: u8,
+    policy: ObjectIdentifier,
+    message_imprint: MessageImprintRef<'a>,
+    serial_number: IntRef<'a>,
+    gen_time: AnyRef<'a>,
+    #[asn1(optional = "true")]
+    accuracy: Option<Accuracy>,
+    #[asn1(optional = "true")]
+    ordering: Option<bool>,
+    #[asn1(optional = "true")]
+    nonce: Option<IntRef<'a>>,
+    #[asn1(context_specific = "0", tag_mode = "EXPLICIT", optional = "true")]
+    tsa: Option<AnyRef<'a>>,
+    #[asn1(context_specific = "1", tag_mode = "IMPLICIT", optional = "true")]
+    extensions: Option<Extensions>,
+}
+
+#[derive(Sequence)]
+struct MessageImprintRef<'a> {
+    hash_algorithm: AlgorithmIdentifierRef<'a>,
+    hashed_message: OctetStringRef<'a>,
+}
+
+/// `Accuracy ::= SEQUENCE { seconds INTEGER OPTIONAL, millis [0] INTEGER OPTIONAL, micros [1] INTEGER OPTIONAL }`
+#[derive(Sequence, Debug, PartialEq)]
 struct Accuracy {
     #[asn1(optional = "true")]
     seconds: Option<u32>,
@@ -715,7 +743,10 @@ pub(crate) struct Token {
     /// The encapsulated content type (id-ct-TSTInfo).
     econtent_type: ObjectIdentifier,
     certificates: Arc<TokenCertificates>,
-    tst_info: TstInfo,
+    /// The message imprint's hash algorithm.
+    imprint_algorithm: ObjectIdentifier,
+    /// Where the message imprint's hashedMessage is in `content`.
+    imprint: Range<usize>,
     /// The DER TSTInfo, as signed.
     content: Vec<u8>,
     gen_time: OffsetDateTime,
@@ -805,14 +836,34 @@ fn decode_set<'a, T: DecodeValue<'a>>(content: &'a [u8]) -> der::Result<T> {
 /// them bounded first.
 fn check_sorted_sets(signed: &SignedDataRef<'_>) -> Result<(), Error> {
     check_set_sizes(signed.digest_algorithms.0)?;
-    decode_set::<DigestAlgorithmIdentifiers>(signed.digest_algorithms.0)
-        .map_err(|e| malformed(format!("SignedData: {e}")))?;
+    if one_algorithm_read(signed.digest_algorithms.0) != Some(true) {
+        decode_set::<DigestAlgorithmIdentifiers>(signed.digest_algorithms.0)
+            .map_err(|e| malformed(format!("SignedData: {e}")))?;
+    }
     if let Some(crls) = &signed.crls {
         check_set_sizes(crls.0)?;
         decode_set::<RevocationInfoChoices>(crls.0)
             .map_err(|e| malformed(format!("SignedData: {e}")))?;
     }
     Ok(())
+}
+
+/// Whether `der`'s `SetOfVec<AlgorithmIdentifierOwned>` decodes the content of
+/// a SET holding at most one element (nothing to sort or compare): `None` when
+/// it holds more. Read with [`x509::algorithm`] (AlgorithmIdentifier by the
+/// derive's rules), without the allocations of the owned decoding.
+fn one_algorithm_read(content: &[u8]) -> Option<bool> {
+    let mut elements = x509::Elements::new(content);
+    if elements.is_empty() {
+        return Some(true);
+    }
+    let Ok(first) = elements.next() else {
+        return Some(false);
+    };
+    if !elements.is_empty() {
+        return None;
+    }
+    Some(first.tag == x509::SEQUENCE && x509::algorithm(first).is_ok())
 }
 
 /// A timestamp token is a ContentInfo of type signedData (spec §9 step 2).
@@ -939,7 +990,7 @@ fn finish(
     certificates: Arc<TokenCertificates>,
     content: Vec<u8>,
 ) -> Result<Token, Error> {
-    let tst_info = TstInfo::from_der(&content).map_err(|e| bad_tst_info(e.to_string()))?;
+    let tst_info = TstInfoRef::from_der(&content).map_err(|e| bad_tst_info(e.to_string()))?;
     if tst_info.version != 1 {
         return Err(bad_tst_info(format!(
             "its version is {}, not 1",
@@ -951,7 +1002,10 @@ fn finish(
     }
     let gen_time = parse_generalized_time(tst_info.gen_time.value())
         .ok_or_else(|| bad_tst_info("genTime is not a valid GeneralizedTime"))?;
-    let accuracy = accuracy(&tst_info);
+    let accuracy = accuracy(tst_info.accuracy.as_ref(), &tst_info.policy);
+    let imprint_algorithm = tst_info.message_imprint.hash_algorithm.oid;
+    let imprint = range_in(&content, tst_info.message_imprint.hashed_message.as_bytes())
+        .ok_or_else(|| bad_tst_info("its message imprint cannot be located"))?;
     let (Some(lower), Some(upper)) = (
         gen_time.checked_sub(accuracy),
         gen_time.checked_add(accuracy),
@@ -962,7 +1016,8 @@ fn finish(
         signer_infos,
         econtent_type,
         certificates,
-        tst_info,
+        imprint_algorithm,
+        imprint,
         content,
         gen_time,
         lower,
@@ -1016,6 +1071,61 @@ fn parse_with_cms(token: &[u8]) -> Result<Token, Error> {
     )
 }
 
+/// Decodes a DER TSTInfo with [`TstInfoRef`] (what [`finish`] reads) and with
+/// the owned [`TstInfo`]: `Err` where they differ in acceptance or in any field.
+fn compare_tst_info(content: &[u8]) -> Result<(), String> {
+    let differ = |what: &str| {
+        Err(format!(
+            "the TSTInfo {content:02x?} decodes differently: {what}"
+        ))
+    };
+    let (ours, theirs) = match (TstInfoRef::from_der(content), TstInfo::from_der(content)) {
+        (Ok(ours), Ok(theirs)) => (ours, theirs),
+        (Err(_), Err(_)) => return Ok(()),
+        (ours, theirs) => {
+            return differ(&format!("ours {:?}, owned {:?}", ours.err(), theirs.err()))
+        }
+    };
+    let theirs_imprint = &theirs.message_imprint;
+    let same = [
+        ("version", ours.version == theirs.version),
+        ("policy", ours.policy == theirs.policy),
+        (
+            "imprint algorithm",
+            ours.message_imprint.hash_algorithm.oid == theirs_imprint.hash_algorithm.oid
+                && ours
+                    .message_imprint
+                    .hash_algorithm
+                    .parameters
+                    .map(Any::from)
+                    == theirs_imprint.hash_algorithm.parameters,
+        ),
+        (
+            "hashed message",
+            ours.message_imprint.hashed_message.as_bytes()
+                == theirs_imprint.hashed_message.as_bytes(),
+        ),
+        (
+            "serial number",
+            ours.serial_number.as_bytes() == theirs.serial_number.as_bytes(),
+        ),
+        ("genTime", Any::from(ours.gen_time) == theirs.gen_time),
+        ("accuracy", ours.accuracy == theirs.accuracy),
+        ("ordering", ours.ordering == theirs.ordering),
+        (
+            "nonce",
+            ours.nonce.map(|n| n.as_bytes().to_vec())
+                == theirs.nonce.as_ref().map(|n| n.as_bytes().to_vec()),
+        ),
+        ("tsa", ours.tsa.map(Any::from) == theirs.tsa),
+        ("extensions", ours.extensions == theirs.extensions),
+    ];
+    match same.iter().find(|(_, same)| !same) {
+        Some((what, _)) => differ(what),
+        None => Ok(()),
+    }
+}
+
 /// Reads `token`'s ContentInfo, SignedData and signerInfos with the x509 TLV
 /// reader ([`read_content_info`], [`read_signed_data`], [`read_signer_info`])
 /// and with the derives they stand for: `Err` where they differ (one accepts
@@ -1051,6 +1161,18 @@ fn compare_structure_readers(token: &[u8]) -> Result<u8, String> {
     else {
         return Ok(1);
     };
+    let encap = &signed.encap_content_info;
+    if let Ok(content) = tst_info_content(&encap.econtent_type, encap.econtent.as_ref()) {
+        compare_tst_info(&content)?;
+    }
+    let digests = signed.digest_algorithms.0;
+    if let Some(read) = one_algorithm_read(digests) {
+        if read != decode_set::<DigestAlgorithmIdentifiers>(digests).is_ok() {
+            return Err(format!(
+                "the digest algorithms {digests:02x?} read differently: ours {read}"
+            ));
+        }
+    }
     let set = signed.signer_infos.0;
     let mut ours = x509::Elements::new(set);
     let mut theirs = SliceReader::new(set).map_err(|e| e.to_string())?;
@@ -1184,15 +1306,15 @@ pub(crate) fn compare_with_cms(token: &[u8]) -> Result<bool, String> {
 
 /// seconds + millis + micros; 1 s under the baseline policy when all are absent
 /// or zero (tspclient-go).
-fn accuracy(info: &TstInfo) -> Duration {
-    let (s, ms, us) = info.accuracy.as_ref().map_or((0, 0, 0), |a| {
+fn accuracy(accuracy: Option<&Accuracy>, policy: &ObjectIdentifier) -> Duration {
+    let (s, ms, us) = accuracy.map_or((0, 0, 0), |a| {
         (
             a.seconds.unwrap_or(0),
             a.millis.unwrap_or(0),
             a.micros.unwrap_or(0),
         )
     });
-    if s == 0 && ms == 0 && us == 0 && info.policy == BASELINE_POLICY {
+    if s == 0 && ms == 0 && us == 0 && *policy == BASELINE_POLICY {
         return Duration::seconds(1);
     }
     Duration::seconds(i64::from(s))
@@ -1294,17 +1416,16 @@ pub(crate) fn verify<'a>(
 
 /// The message imprint must be a SHA-2 hash of `signature` (spec §9 step 4).
 fn check_imprint(parsed: &Token, signature: &[u8]) -> Result<(), Error> {
-    let imprint = &parsed.tst_info.message_imprint;
-    let hash = hash_from_oid(&imprint.hash_algorithm.oid).ok_or_else(|| {
+    let hash = hash_from_oid(&parsed.imprint_algorithm).ok_or_else(|| {
         err(
             ErrorCode::TimestampImprintAlgorithmUnsupported,
             format!(
                 "the timestamp's message imprint uses {}; only SHA-256, SHA-384 and SHA-512 are accepted",
-                oid_name(&imprint.hash_algorithm.oid)
+                oid_name(&parsed.imprint_algorithm)
             ),
         )
     })?;
-    if crypto::digest(hash, signature) != imprint.hashed_message.as_bytes() {
+    if crypto::digest(hash, signature)[..] != parsed.content[parsed.imprint.clone()] {
         return Err(err(
             ErrorCode::TimestampImprintMismatch,
             "the timestamp was not made over this signature (its message imprint differs from the hash of the signature bytes)",
@@ -2015,6 +2136,46 @@ mod tests {
             }
         }
         assert!(reached.iter().all(|&n| n > 300), "{reached:?}");
+    }
+
+    /// The TSTInfo of every fixture token, altered octet by octet (each octet set
+    /// to values that change a tag, a length form or a field) and cut short:
+    /// [`TstInfoRef`] decodes what [`TstInfo`] decodes, field for field.
+    #[test]
+    fn tst_info_decodes_as_the_owned_tst_info() {
+        let mut next = crate::test_rng::xorshift(0x1656_67B1_9E37_79F9);
+        let (mut read, mut refused) = (0, 0);
+        let mut check = |content: &[u8]| {
+            compare_tst_info(content).unwrap_or_else(|e| panic!("{e}"));
+            if TstInfo::from_der(content).is_ok() {
+                read += 1;
+            } else {
+                refused += 1;
+            }
+        };
+        for token in fixture_tokens().iter().take(12) {
+            let Ok(parsed) = parse(token) else { continue };
+            let content = parsed.content.clone();
+            check(&content);
+            for at in 0..content.len() {
+                let mut altered = content.clone();
+                for value in [
+                    0x00, 0x01, 0x02, 0x04, 0x05, 0x06, 0x18, 0x30, 0x7F, 0x80, 0x81, 0xA0, 0xA1,
+                    0xFF,
+                ]
+                .into_iter()
+                .chain([next() as u8, content[at] ^ 1])
+                {
+                    altered[at] = value;
+                    check(&altered);
+                }
+                check(&content[..at]);
+            }
+        }
+        assert!(
+            read > 300 && refused > 300,
+            "{read} read, {refused} refused"
+        );
     }
 
     /// The signed attributes of every fixture token, altered octet by octet
