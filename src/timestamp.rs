@@ -297,7 +297,7 @@ impl SignedAttrs<'_> {
         match self.attrs {
             Attrs::Der(content) => {
                 // Every attribute was decoded, its values in DER order, when the
-                // token was parsed ([`borrowed_attributes`]): here they are only
+                // token was parsed ([`attributes_read`]): here they are only
                 // found again. DER encodes an OID one way, so comparing the
                 // type's encoding is comparing the type.
                 let mut rest = content;
@@ -484,22 +484,21 @@ fn borrowed_attributes(content: &[u8]) -> Option<Vec<(ObjectIdentifier, Vec<AnyR
 }
 
 /// Whether [`borrowed_attributes`] reads `content`, without collecting what it
-/// reads.
+/// reads: the attributes, and each one's values, in DER order with no two equal
+/// (every value's tag one `der` knows).
 fn attributes_read(content: &[u8]) -> bool {
-    each_attribute(content, |_, _| Some(())).is_some()
+    each_attribute(content, |_, values| each_in_der_order(values, |_| Some(()))).is_some()
 }
 
 /// Calls `each` with the type and the values' content of every attribute of a
-/// SET OF Attribute's content, when [`borrowed_attributes`] reads it: the
-/// attributes, and each one's values, in DER order with no two equal (every
-/// value's tag one `der` knows).
+/// SET OF Attribute's content, the attributes in DER order with no two equal;
+/// `each` reads the values.
 fn each_attribute<'a>(
     content: &'a [u8],
     mut each: impl FnMut(ObjectIdentifier, &'a [u8]) -> Option<()>,
 ) -> Option<()> {
     each_in_der_order(content, |tlv| {
         let (oid, values) = x509::cms_attribute(tlv.whole)?;
-        each_in_der_order(values, |_| Some(()))?;
         each(oid, values)
     })
 }
@@ -2178,11 +2177,7 @@ mod tests {
                     attrs: Attrs::Der(content),
                 };
                 for (oid, _) in list {
-                    let first = list
-                        .iter()
-                        .find(|(o, _)| o == oid)
-                        .map(|(_, v)| (v.first().copied(), v.len() > 1));
-                    assert_eq!(attrs.first_value(*oid), first);
+                    assert_eq!(attrs.first_value(*oid), first_listed(list, oid));
                 }
                 read += 1;
             } else {
@@ -2210,6 +2205,18 @@ mod tests {
             read > 500 && refused > 500,
             "{read} read, {refused} refused"
         );
+    }
+
+    /// What [`SignedAttrs::first_value`] must find for `oid` in `list` (an
+    /// attribute list as [`SignedAttrs::list`] gives it): the first value of the
+    /// first attribute `oid`, and whether it has more.
+    fn first_listed<'a>(
+        list: &[(ObjectIdentifier, Vec<AnyRef<'a>>)],
+        oid: &ObjectIdentifier,
+    ) -> Option<(Option<AnyRef<'a>>, bool)> {
+        list.iter()
+            .find(|(o, _)| o == oid)
+            .map(|(_, v)| (v.first().copied(), v.len() > 1))
     }
 
     /// Calls `check` with `bytes`; then, for each octet at `positions`, with that
@@ -2428,11 +2435,7 @@ mod tests {
                 };
                 let list = attrs.list();
                 for (oid, _) in &list {
-                    let first = list
-                        .iter()
-                        .find(|(o, _)| o == oid)
-                        .map(|(_, v)| (v.first().copied(), v.len() > 1));
-                    assert_eq!(attrs.first_value(*oid), first);
+                    assert_eq!(attrs.first_value(*oid), first_listed(&list, oid));
                     looked_up += 1;
                     let arcs: Vec<u32> = oid.arcs().collect();
                     let mut other = arcs.clone();
